@@ -1,0 +1,1 @@
+"""Dimos: the open-source smart-municipality platform."""

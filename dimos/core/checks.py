@@ -1,0 +1,26 @@
+"""System checks for configuration mistakes the deploy check does not know."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def dimos_deploy_checks(app_configs: Any, **kwargs: Any) -> list[Error]:
+    errors = []
+    if settings.DIMOS_DEV_LOGIN:
+        errors.append(Error("The development TaxisNet stand-in is enabled.", id="dimos.E001"))
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        errors.append(
+            Error(
+                "Production runs on PostgreSQL; set DATABASE_URL=postgres://…",
+                hint="SQLite is the embedded default for demos and development.",
+                id="dimos.E002",
+            )
+        )
+    if not settings.STAFF_TOTP_REQUIRED:
+        errors.append(Error("Staff TOTP second factor must be required in production.", id="dimos.E003"))
+    return errors

@@ -1,0 +1,76 @@
+"""Greek text normalisation and the ΑΦΜ / ΑΜΚΑ validators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+def normalize_greek(text: str) -> str:
+    """Lower-case, strip tonos/dialytika and map final sigma, for accent-blind search.
+
+    The same function fills the normalised column and the query, so search works
+    identically on SQLite and PostgreSQL without database collations.
+    """
+    decomposed = unicodedata.normalize("NFD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # casefold() maps ς to σ and handles final sigma the same as medial.
+    return " ".join(unicodedata.normalize("NFC", stripped).casefold().split())
+
+
+def is_valid_afm(value: str) -> bool:
+    """Greek tax number: 9 digits, weighted mod-11 check digit; all zeros is invalid."""
+    if not isinstance(value, str) or len(value) != 9 or not value.isdigit() or value == "0" * 9:
+        return False
+    digits = [int(c) for c in value]
+    total = sum(d * 2 ** (8 - i) for i, d in enumerate(digits[:8]))
+    return total % 11 % 10 == digits[8]
+
+
+def _luhn_ok(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def is_valid_amka(value: str) -> bool:
+    """Social security number: 11 digits, DDMMYY birth date first, Luhn check."""
+    if not isinstance(value, str) or len(value) != 11 or not value.isdigit():
+        return False
+    day, month, year = int(value[0:2]), int(value[2:4]), int(value[4:6])
+    try:
+        # The century is not encoded; any year validates the day/month pair.
+        dt.date(2000 + year, month, day)
+    except ValueError:
+        try:
+            dt.date(1900 + year, month, day)
+        except ValueError:
+            return False
+    return _luhn_ok(value)
+
+
+def validate_afm(value: str) -> None:
+    if not is_valid_afm((value or "").strip()):
+        raise ValidationError(
+            _("Ο ΑΦΜ πρέπει να έχει 9 ψηφία και έγκυρο ψηφίο ελέγχου. Ελέγξτε τον και δοκιμάστε ξανά."),
+            code="invalid_afm",
+        )
+
+
+def validate_amka(value: str) -> None:
+    if not is_valid_amka((value or "").strip()):
+        raise ValidationError(
+            _(
+                "Ο ΑΜΚΑ πρέπει να έχει 11 ψηφία, να ξεκινά με ημερομηνία γέννησης (ΗΗΜΜΕΕ) και να είναι έγκυρος."
+            ),
+            code="invalid_amka",
+        )

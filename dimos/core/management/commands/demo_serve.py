@@ -1,0 +1,46 @@
+"""Serve the demo: the web server plus the background worker in one process.
+
+Each Dimos app may add background loops for the demo (a ``demo`` module with
+``background(stop)``), e.g. the sensor simulator. Production runs the web tier,
+``run_worker`` and any ingest processes separately (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from dimos.core.tasks import worker_loop
+
+
+class Command(BaseCommand):
+    help = "Run the demo web server with the task worker and demo background loops."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop_event = threading.Event()
+        loops = [("tasks", lambda: worker_loop(stop=stop_event.is_set))]
+        for config in apps.get_app_configs():
+            if not config.name.startswith("dimos."):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            background = getattr(module, "background", None)
+            if background is not None:
+                loops.append((config.label, lambda b=background: b(stop_event.is_set)))
+        for name, loop in loops:
+            threading.Thread(target=loop, name=f"dimos-{name}", daemon=True).start()
+            self.stdout.write(f"background: {name} started")
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False)
+        finally:
+            stop_event.set()

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from dimos.core.context import current_ip
+from dimos.core.tenancy import municipality_for_host
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR is the proxy's address behind a load balancer; the deployment
+    # sets it correctly (documented in docs/operations.md) rather than trusting
+    # a client-supplied X-Forwarded-For here.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)
+
+
+class MunicipalityMiddleware:
+    """Resolves ``request.municipality`` once per request, by host name.
+
+    An unknown host with no configured default leaves it ``None``; pages that need
+    a municipality answer 404 through ``require_municipality``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # get_host() validates against ALLOWED_HOSTS and raises DisallowedHost
+        # (answered 400 by Django) for hosts that are not allowed at all.
+        request.municipality = municipality_for_host(request.get_host())  # type: ignore[attr-defined]
+        return self.get_response(request)

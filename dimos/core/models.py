@@ -1,0 +1,242 @@
+"""Tenancy (Municipality, MunicipalUnit, Department), audit trail, tasks and notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from dimos.core.constants import Channel, DeliveryStatus, TaskStatus
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Δώστε χρώμα της μορφής #RRGGBB."))
+month_day = RegexValidator(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", _("Μορφή ΜΜ-ΗΗ."))
+
+
+class Municipality(models.Model):
+    """The tenant. Every tenant-owned row points here."""
+
+    slug = models.SlugField(unique=True)
+    name_el = models.CharField(_("όνομα (ελληνικά)"), max_length=150)
+    name_en = models.CharField(_("όνομα (αγγλικά)"), max_length=150)
+    code = models.CharField(
+        _("σύντομος κωδικός"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{2,8}$", _("2–8 κεφαλαία λατινικά ή ψηφία."))],
+        help_text=_("Πρόθεμα για αριθμούς και ετικέτες, π.χ. SER."),
+    )
+    hostnames = models.JSONField(
+        _("ονόματα διακομιστή"),
+        default=list,
+        blank=True,
+        help_text=_('Τα host names από τα οποία εξυπηρετείται ο δήμος, π.χ. ["serres.dimos.gr"].'),
+    )
+    open311_jurisdiction = models.CharField(_("Open311 jurisdiction_id"), max_length=100, unique=True)
+    centre_lat = models.FloatField(_("γεωγραφικό πλάτος κέντρου"))
+    centre_lon = models.FloatField(_("γεωγραφικό μήκος κέντρου"))
+    boundary = models.JSONField(_("όριο (GeoJSON)"), null=True, blank=True)
+    logo = models.FileField(_("λογότυπο"), upload_to="logos/", blank=True)
+    primary_colour = models.CharField(
+        _("κύριο χρώμα"), max_length=7, default="#003476", validators=[hex_colour]
+    )
+    address = models.CharField(_("διεύθυνση"), max_length=200, blank=True)
+    phone = models.CharField(_("τηλέφωνο"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("ιστότοπος"), blank=True)
+    dpo_email = models.EmailField(_("e-mail Υπευθύνου Προστασίας Δεδομένων"), blank=True)
+    accessibility_email = models.EmailField(_("e-mail για θέματα προσβασιμότητας"), blank=True)
+    local_holidays = models.JSONField(
+        _("τοπικές αργίες"),
+        default=list,
+        blank=True,
+        help_text=_('Ημερομηνίες ΜΜ-ΗΗ, π.χ. ["06-29"].'),
+    )
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("δήμος")
+        verbose_name_plural = _("δήμοι")
+        ordering = ["name_el"]
+
+    def __str__(self) -> str:
+        return self.name_el
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return self.name_en if (get_language() or "el").startswith("en") else self.name_el
+
+
+class TenantModel(models.Model):
+    """Base for tenant-owned rows: a non-null municipality, indexed first."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("δήμος")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class MunicipalUnit(TenantModel):
+    name_el = models.CharField(_("όνομα (ελληνικά)"), max_length=150)
+    name_en = models.CharField(_("όνομα (αγγλικά)"), max_length=150)
+    population = models.PositiveIntegerField(_("πληθυσμός"), null=True, blank=True)
+    seat_lat = models.FloatField(null=True, blank=True)
+    seat_lon = models.FloatField(null=True, blank=True)
+    boundary = models.JSONField(_("όριο (GeoJSON Polygon/MultiPolygon)"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("δημοτική ενότητα")
+        verbose_name_plural = _("δημοτικές ενότητες")
+        ordering = ["municipality", "name_el"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name_el"], name="unit_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_el
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "el").startswith("en") else self.name_el
+
+
+class Department(TenantModel):
+    code = models.SlugField(_("κωδικός"), max_length=60)
+    name_el = models.CharField(_("όνομα (ελληνικά)"), max_length=200)
+    name_en = models.CharField(_("όνομα (αγγλικά)"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("ανήκει σε"),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("υπηρεσία")
+        verbose_name_plural = _("υπηρεσίες")
+        ordering = ["municipality", "name_el"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="department_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_el
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "el").startswith("en") else self.name_el
+
+
+class AuditEvent(models.Model):
+    """Append-only trail: who did what to which object, with old and new values."""
+
+    municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.PROTECT)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    old_values = models.JSONField(null=True, blank=True)
+    new_values = models.JSONField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("συμβάν ελέγχου")
+        verbose_name_plural = _("ίχνος ελέγχου")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["municipality", "object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Task(models.Model):
+    """A durable background job. The database is the queue (see docs/adr/0002)."""
+
+    name = models.CharField(max_length=120)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=5)
+    run_after = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("εργασία παρασκηνίου")
+        verbose_name_plural = _("εργασίες παρασκηνίου")
+        indexes = [
+            # The worker's claim query: pending tasks whose time has come.
+            models.Index(fields=["run_after"], name="task_pending_idx", condition=models.Q(status="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk} ({self.status})"
+
+
+class NotificationTemplate(models.Model):
+    """A per-municipality override of a notification template shipped with the code."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("κλειδί"), max_length=100)
+    channel = models.CharField(_("κανάλι"), max_length=10, choices=Channel.choices)
+    language = models.CharField(_("γλώσσα"), max_length=5, choices=settings.LANGUAGES)
+    subject = models.CharField(_("θέμα"), max_length=200, blank=True)
+    body = models.TextField(_("κείμενο"), help_text=_("Σύνταξη προτύπων Django, π.χ. {{ number }}."))
+
+    class Meta:
+        verbose_name = _("πρότυπο ειδοποίησης")
+        verbose_name_plural = _("πρότυπα ειδοποιήσεων")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "key", "channel", "language"],
+                name="notification_template_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} [{self.channel}/{self.language}]"
+
+
+class Notification(TenantModel):
+    """One message to one recipient over one channel: the delivery log."""
+
+    key = models.CharField(max_length=100)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    language = models.CharField(max_length=5)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ειδοποίηση")
+        verbose_name_plural = _("ειδοποιήσεις")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["municipality", "status", "created_at"], name="notification_status_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.channel} ({self.status})"

@@ -1,0 +1,60 @@
+"""Menus and home-page cards contributed by each domain app.
+
+An app's ``AppConfig`` may declare ``dimos_public_nav``, ``dimos_staff_nav`` and
+``dimos_home_cards``; the core collects them so no app edits shared templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any
+    roles: tuple[str, ...] | None = None
+    description: Any = ""
+    icon: str = ""
+
+    @property
+    def url(self) -> str:
+        return _reverse(self.url_name)
+
+
+@lru_cache(maxsize=256)
+def _reverse(url_name: str) -> str:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return ""
+
+
+def _collect(attr: str) -> list[NavItem]:
+    items: list[NavItem] = []
+    for config in apps.get_app_configs():
+        for entry in getattr(config, attr, ()):
+            items.append(entry if isinstance(entry, NavItem) else NavItem(*entry))
+    return [item for item in items if item.url]
+
+
+def public_nav() -> list[NavItem]:
+    return _collect("dimos_public_nav")
+
+
+def staff_nav(user: Any) -> list[NavItem]:
+    role = getattr(user, "role", "")
+    return [
+        item
+        for item in _collect("dimos_staff_nav")
+        if item.roles is None or role in item.roles or getattr(user, "is_superuser", False)
+    ]
+
+
+def home_cards() -> list[NavItem]:
+    return _collect("dimos_home_cards")

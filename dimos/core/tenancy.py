@@ -1,0 +1,166 @@
+"""Tenancy: resolving the municipality of a request and scoping staff access.
+
+This module is the one place where isolation is enforced:
+
+* ``municipality_for_host`` decides the tenant of a request by host name;
+* ``staff_required`` lets through only staff who belong to that tenant (or the
+  Region viewer, read-only), and every staff view is wrapped in it;
+* ``tenant_get_or_404`` / ``tenant_queryset`` scope every lookup to the tenant, so
+  an object of another municipality is simply not found (404, not 403: its
+  existence is not revealed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+
+from dimos.core.constants import StaffRole
+from dimos.core.models import Municipality
+
+M = TypeVar("M", bound=models.Model)
+_HOST_CACHE_KEY = "dimos:hostmap:v1"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _host_map() -> dict[str, int]:
+    mapping = cache.get(_HOST_CACHE_KEY)
+    if mapping is None:
+        mapping = {}
+        for pk, hosts in Municipality.objects.filter(is_active=True).values_list("pk", "hostnames"):
+            for host in hosts or []:
+                mapping[str(host).lower()] = pk
+        cache.set(_HOST_CACHE_KEY, mapping, 300)
+    return mapping
+
+
+def host_map_invalidate() -> None:
+    cache.delete(_HOST_CACHE_KEY)
+
+
+def municipality_for_host(host: str) -> Municipality | None:
+    """The active municipality that serves ``host``, else the configured default."""
+    hostname = (host or "").split(":")[0].lower().rstrip(".")
+    pk = _host_map().get(hostname)
+    if pk is not None:
+        return Municipality.objects.filter(pk=pk, is_active=True).first()
+    if settings.DIMOS_DEFAULT_MUNICIPALITY:
+        return Municipality.objects.filter(slug=settings.DIMOS_DEFAULT_MUNICIPALITY, is_active=True).first()
+    return None
+
+
+def require_municipality(request: HttpRequest) -> Municipality:
+    municipality = getattr(request, "municipality", None)
+    if municipality is None:
+        raise Http404("No municipality is served at this address.")
+    return municipality
+
+
+# --- Staff access --------------------------------------------------------------
+
+
+def is_staff_of(user: Any, municipality: Municipality, *, write: bool = True) -> bool:
+    """Whether ``user`` may work on ``municipality``'s data.
+
+    Municipal staff belong to exactly one municipality. The Region viewer reads
+    every municipality of the platform but never writes.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    role = getattr(user, "role", "")
+    if role == StaffRole.REGION_VIEWER:
+        return not write
+    return bool(role) and user.municipality_id == municipality.pk
+
+
+def user_has_role(user: Any, roles: Iterable[str] | None) -> bool:
+    if roles is None or user.is_superuser:
+        return True
+    return user.role in set(roles)
+
+
+def staff_required(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    roles: Iterable[str] | None = None,
+    write: bool | None = None,
+) -> Any:
+    """Decorator for every staff page.
+
+    Anonymous users are sent to sign in; signed-in users who are not staff of this
+    request's municipality (or lack the role) get 404, so another tenant's pages
+    and objects are indistinguishable from pages that do not exist. ``write``
+    defaults to "unsafe HTTP method".
+    """
+
+    def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            municipality = require_municipality(request)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            needs_write = write if write is not None else request.method not in SAFE_METHODS
+            if not is_staff_of(request.user, municipality, write=needs_write):
+                raise Http404("Not found")
+            if not user_has_role(request.user, roles) and request.user.role != StaffRole.REGION_VIEWER:
+                raise Http404("Not found")
+            return func(request, *args, **kwargs)
+
+        wrapper.dimos_staff = True  # type: ignore[attr-defined]  # read by the isolation test
+        return wrapper
+
+    if view is not None:
+        return decorate(view)
+    return decorate
+
+
+class IsMunicipalStaff(BasePermission):
+    """DRF permission: staff of the request's municipality (Region viewer read-only).
+
+    Views using it are staff endpoints for the isolation test. Object lookups must
+    still go through ``tenant_queryset`` so another tenant's objects give 404.
+    """
+
+    dimos_staff = True
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        municipality = getattr(request, "municipality", None)
+        if municipality is None:
+            raise NotFound()
+        if not request.user.is_authenticated:
+            return False  # 401/403: sign in first
+        roles = getattr(view, "staff_roles", None)
+        allowed = is_staff_of(request.user, municipality, write=request.method not in SAFE_METHODS) and (
+            user_has_role(request.user, roles) or request.user.role == StaffRole.REGION_VIEWER
+        )
+        if not allowed:
+            # As for pages: another tenant's endpoints look like nothing is there.
+            raise NotFound()
+        return True
+
+
+def tenant_queryset(
+    model_or_qs: type[M] | models.QuerySet[M], municipality: Municipality
+) -> models.QuerySet[M]:
+    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
+    return qs.filter(municipality=municipality)
+
+
+def tenant_get_or_404(
+    model_or_qs: type[M] | models.QuerySet[M], municipality: Municipality, **lookup: Any
+) -> M:
+    try:
+        return tenant_queryset(model_or_qs, municipality).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Not found") from exc

@@ -1,0 +1,79 @@
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from dimos.core.geo import municipality_at, municipality_contains, unit_at
+from dimos.core.tenancy import municipality_for_host
+from dimos.core.testing import IRAKLEIA_HOST, SERRES_HOST
+
+
+def test_host_resolves_the_municipality(serres: Any, irakleia: Any) -> None:
+    assert municipality_for_host(SERRES_HOST) == serres
+    assert municipality_for_host("IRAKLEIA.localhost:8000") == irakleia
+
+
+def test_unknown_host_falls_back_to_the_default(serres: Any, settings: Any) -> None:
+    settings.DIMOS_DEFAULT_MUNICIPALITY = "serres"
+    assert municipality_for_host("elsewhere.localhost") == serres
+
+
+def test_unknown_host_without_default_is_a_clean_404(serres: Any, settings: Any) -> None:
+    settings.DIMOS_DEFAULT_MUNICIPALITY = ""
+    response = Client(HTTP_HOST="elsewhere.localhost").get("/")
+    assert response.status_code == 404
+
+
+def test_disallowed_host_is_400_not_500(serres: Any) -> None:
+    assert Client(HTTP_HOST="evil.example.com").get("/").status_code == 400
+
+
+def test_inactive_municipality_is_not_served(serres: Any, settings: Any) -> None:
+    settings.DIMOS_DEFAULT_MUNICIPALITY = ""
+    serres.is_active = False
+    serres.save()
+    assert Client(HTTP_HOST=SERRES_HOST).get("/").status_code == 404
+
+
+def test_point_in_polygon_finds_the_unit(serres: Any, irakleia: Any) -> None:
+    assert unit_at(serres, 41.0857, 23.5480).name_el == "Σερρών"
+    assert unit_at(serres, 41.30, 23.45) is None  # inside the municipality, outside the only unit
+    assert municipality_contains(serres, 41.0857, 23.5480)
+    assert not municipality_contains(serres, 41.18, 23.28)
+    assert municipality_at(41.18, 23.28) == irakleia
+    assert unit_at(serres, float("nan"), 23.5) is None
+
+
+def test_staff_pages_need_login(anon_client: Client) -> None:
+    response = anon_client.get("/staff/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_citizen_cannot_open_staff_pages(serres: Any, citizen: Any) -> None:
+    client = Client(HTTP_HOST=SERRES_HOST)
+    client.force_login(citizen)
+    assert client.get("/staff/").status_code == 404
+
+
+def test_region_viewer_reads_every_municipality(serres: Any, irakleia: Any, region_viewer: Any) -> None:
+    for host in (SERRES_HOST, IRAKLEIA_HOST):
+        client = Client(HTTP_HOST=host)
+        client.force_login(region_viewer)
+        assert client.get("/staff/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/accessibility/", "/privacy/"])
+def test_public_pages_are_greek_by_default(anon_client: Client, path: str) -> None:
+    response = anon_client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="el">' in html
+    assert "Μετάβαση στο περιεχόμενο" in html  # skip link
+
+
+def test_language_switch_to_english(anon_client: Client) -> None:
+    anon_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = anon_client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html

@@ -1,0 +1,31 @@
+"""Root URLs. Each domain app mounts its own urls module here."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from dimos.core import views as core_views
+from dimos.core.urls import api_urlpatterns as core_api
+
+admin.site.site_header = "Dimos"
+admin.site.site_title = "Dimos"
+
+api_v1 = [
+    path("", include((core_api, "core"), namespace="core-api")),
+]
+
+urlpatterns = [
+    path("", include("dimos.core.urls")),
+    path("accounts/", include("dimos.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "dimos.core.views.error_404"
+handler500 = "dimos.core.views.error_500"
