@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,9 +71,9 @@ class DepartmentListApi(APIView):
     @extend_schema(responses=DepartmentOutSerializer(many=True), summary="Departments (staff only)")
     def get(self, request: Request) -> Response:
         municipality = require_municipality(request)
-        return Response(
-            self.DepartmentOutSerializer(department_list(municipality=municipality), many=True).data
-        )
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(department_list(municipality=municipality), request, view=self)
+        return paginator.get_paginated_response(self.DepartmentOutSerializer(page, many=True).data)
 
 
 class MeApi(APIView):

@@ -156,7 +156,11 @@ class AuditEvent(models.Model):
         verbose_name = _("συμβάν ελέγχου")
         verbose_name_plural = _("ίχνος ελέγχου")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["municipality", "object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["municipality", "object_type", "object_id"], name="audit_object_idx"),
+            # The staff audit page: one municipality's events, newest first.
+            models.Index(fields=["municipality", "-created_at"], name="audit_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from dimos.core.models import Department, Municipality, MunicipalUnit
+from dimos.core.models import AuditEvent, Department, Municipality, MunicipalUnit
 
 
 def municipality_list_public() -> QuerySet[Municipality]:
@@ -15,3 +15,15 @@ def unit_list(*, municipality: Municipality) -> QuerySet[MunicipalUnit]:
 
 def department_list(*, municipality: Municipality) -> QuerySet[Department]:
     return Department.objects.filter(municipality=municipality).select_related("parent").order_by("name_el")
+
+
+def audit_event_list(
+    *, municipality: Municipality, action: str = "", object_type: str = ""
+) -> QuerySet[AuditEvent]:
+    """The municipality's audit trail, newest first (the staff audit page)."""
+    qs = AuditEvent.objects.filter(municipality=municipality).select_related("actor")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    return qs.order_by("-created_at", "-pk")

@@ -10,5 +10,5 @@ from dimos.core.tenancy import host_map_invalidate
 
 
 @receiver([post_save, post_delete], sender=Municipality)
-def _municipality_changed(**kwargs: Any) -> None:
-    host_map_invalidate()
+def _municipality_changed(instance: Municipality, **kwargs: Any) -> None:
+    host_map_invalidate(instance.pk)

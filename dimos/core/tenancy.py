@@ -36,26 +36,41 @@ def _host_map() -> dict[str, int]:
     mapping = cache.get(_HOST_CACHE_KEY)
     if mapping is None:
         mapping = {}
-        for pk, hosts in Municipality.objects.filter(is_active=True).values_list("pk", "hostnames"):
+        for pk, slug, hosts in Municipality.objects.filter(is_active=True).values_list(
+            "pk", "slug", "hostnames"
+        ):
+            mapping[f"slug:{slug}"] = pk
             for host in hosts or []:
                 mapping[str(host).lower()] = pk
         cache.set(_HOST_CACHE_KEY, mapping, 300)
     return mapping
 
 
-def host_map_invalidate() -> None:
+def host_map_invalidate(municipality_id: int | None = None) -> None:
     cache.delete(_HOST_CACHE_KEY)
+    if municipality_id is not None:
+        cache.delete(f"dimos:municipality:{municipality_id}")
 
 
 def municipality_for_host(host: str) -> Municipality | None:
     """The active municipality that serves ``host``, else the configured default."""
     hostname = (host or "").split(":")[0].lower().rstrip(".")
     pk = _host_map().get(hostname)
-    if pk is not None:
-        return Municipality.objects.filter(pk=pk, is_active=True).first()
-    if settings.DIMOS_DEFAULT_MUNICIPALITY:
-        return Municipality.objects.filter(slug=settings.DIMOS_DEFAULT_MUNICIPALITY, is_active=True).first()
-    return None
+    if pk is None and settings.DIMOS_DEFAULT_MUNICIPALITY:
+        pk = _host_map().get(f"slug:{settings.DIMOS_DEFAULT_MUNICIPALITY}")
+    if pk is None:
+        return None
+    # The tenant row is read on every request: keep it in the cache, dropped on
+    # save (signals) and expiring anyway, so a change is seen within minutes even
+    # by other processes with a per-process cache.
+    key = f"dimos:municipality:{pk}"
+    municipality = cache.get(key)
+    if municipality is None:
+        municipality = Municipality.objects.filter(pk=pk, is_active=True).first()
+        if municipality is None:
+            return None
+        cache.set(key, municipality, 300)
+    return municipality
 
 
 def require_municipality(request: HttpRequest) -> Municipality:

@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("staff/", views.staff_home, name="staff_home"),
+    path("staff/audit/", views.audit_log, name="audit_log"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]

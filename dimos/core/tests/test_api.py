@@ -24,7 +24,9 @@ def test_departments_need_staff_and_answer_problem_details(anon_client: Client) 
 def test_staff_see_their_departments(alice: Any, serres_department: Any) -> None:
     response = client_for(alice, SERRES_HOST).get("/api/v1/departments/")
     assert response.status_code == 200
-    assert response.json()[0]["code"] == "dimotologio"
+    body = response.json()
+    assert body["count"] == 1
+    assert body["results"][0]["code"] == "dimotologio"
 
 
 def test_unknown_api_path_is_404(anon_client: Client) -> None:
