@@ -42,3 +42,29 @@ class MunicipalityMiddleware:
         # (answered 400 by Django) for hosts that are not allowed at all.
         request.municipality = municipality_for_host(request.get_host())  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class GreekFirstLocaleMiddleware:
+    """Greek unless the visitor chose otherwise with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would
+    show most visitors' phones an English site; a Greek public service is Greek
+    first, and English is an explicit choice remembered in a cookie.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

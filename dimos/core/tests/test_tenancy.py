@@ -77,3 +77,8 @@ def test_language_switch_to_english(anon_client: Client) -> None:
     html = anon_client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Skip to content" in html
+
+
+def test_greek_even_for_an_english_browser(anon_client: Client) -> None:
+    html = anon_client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="el">' in html
