@@ -1,12 +1,29 @@
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from dimos.core.navigation import public_nav, staff_nav
 from dimos.core.tenancy import is_staff_of
+
+
+@lru_cache(maxsize=1)
+def _base_urls() -> dict[str, str]:
+    """URLs used on every page, reversed once per process (reverse() is not free)."""
+    return {
+        "home": reverse("core:home"),
+        "staff_home": reverse("core:staff_home"),
+        "login": reverse("accounts:login"),
+        "logout": reverse("accounts:logout"),
+        "set_language": reverse("set_language"),
+        "accessibility": reverse("core:accessibility"),
+        "privacy": reverse("core:privacy"),
+        "api_docs": reverse("api-docs"),
+    }
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
@@ -19,4 +36,5 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "public_nav": public_nav(),
         "staff_nav": staff_nav(user) if is_staff else [],
         "DIMOS_DEMO": settings.DEMO,
+        "urls": _base_urls(),
     }

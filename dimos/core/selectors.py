@@ -27,3 +27,20 @@ def audit_event_list(
     if object_type:
         qs = qs.filter(object_type=object_type)
     return qs.order_by("-created_at", "-pk")
+
+
+AUDIT_ROW_FIELDS = (
+    "created_at",
+    "action",
+    "object_type",
+    "object_id",
+    "ip_address",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__username",
+)
+
+
+def audit_event_rows(*, municipality: Municipality, action: str = "") -> QuerySet:
+    """Plain tuples for the audit list page (no model instances per row)."""
+    return audit_event_list(municipality=municipality, action=action).values_list(*AUDIT_ROW_FIELDS)
