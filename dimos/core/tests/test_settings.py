@@ -29,7 +29,9 @@ def test_env_int_and_list() -> None:
 
 def _check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     base = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "DIMOS_", "SECRET", "DATABASE"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DEBUG", "DIMOS_", "SECRET", "DATABASE", "DJANGO_ALLOW_ASYNC"))
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
