@@ -1,0 +1,101 @@
+"""The foundation in a real browser: home page, language switch, citizen sign-in (demo stand-in)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from conftest import chromium_path
+from dimos.core.models import Notification
+from dimos.core.tenancy import host_map_invalidate
+from dimos.core.testing import make_municipality
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(live_server: Any, monkeypatch: Any) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM
+    # calls (reading the verification mail) are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="el-GR")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def site(settings: Any) -> Any:
+    settings.DIMOS_DEV_LOGIN = True
+    municipality = make_municipality(
+        "serres", "serres.localhost", name_el="Δήμος Σερρών", name_en="Municipality of Serres", code="SER"
+    )
+    # live_server answers on localhost.
+    municipality.hostnames = ["serres.localhost", "localhost", "127.0.0.1"]
+    municipality.save()
+    host_map_invalidate()
+    # A demo citizen who has not yet given an e-mail address.
+    get_user_model().objects.create_user(
+        username="c-demo-nikos", first_name="Νίκος", last_name="Γεωργίου", afm="090000045", birth_year=1972
+    )
+    return municipality
+
+
+def test_home_language_and_citizen_sign_in(live_server: Any, site: Any, page: Any, tmp_path: Path) -> None:
+    # Screenshots to look at: DIMOS_SCREENSHOTS=/some/dir pytest tests/e2e/test_foundation.py
+    shots = Path(os.environ.get("DIMOS_SCREENSHOTS") or tmp_path)
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "el"
+    assert "Δήμος Σερρών" in page.locator("header").inner_text()
+
+    # Switch to English and back.
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("button", name="Ελληνικά").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "el"
+
+    # Sign in through the demo stand-in for TaxisNet.
+    page.get_by_role("link", name="Σύνδεση").first.click()
+    page.get_by_role("link", name="Σύνδεση με TaxisNet (επίδειξη)").click()
+    assert "Σελίδα επίδειξης" in page.content()
+    page.screenshot(path=shots / "accounts-demo-taxisnet.png", full_page=True)
+    page.get_by_role("button", name="Σύνδεση ως Νίκος Γεωργίου").click()
+
+    # No e-mail yet: the e-mail step is shown.
+    if "/accounts/me/email/" in page.url:
+        page.get_by_label("Διεύθυνση e-mail").fill("nikos@example.org")
+        page.get_by_role("button", name="Αποστολή συνδέσμου επαλήθευσης").click()
+        assert "Ελέγξτε το e-mail σας" in page.content()
+        body = Notification.objects.get(key="accounts.verify_email").body
+        link = re.search(r"https?://\S+/accounts/me/email/verify/\S+/", body).group(0)
+        page.goto(link)
+        assert "Η διεύθυνση e-mail σας επαληθεύτηκε" in page.content()
+        assert "επαληθευμένο" in page.locator("main").inner_text()
+
+    assert "Νίκος Γεωργίου" in page.locator("header .who").inner_text()
+    page.screenshot(path=shots / "accounts-my-account.png", full_page=True)
+    assert get_user_model().objects.get(afm="090000045").email_verified
