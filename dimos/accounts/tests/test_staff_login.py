@@ -248,3 +248,11 @@ def test_logout_is_post_only(alice_client: Client) -> None:
     assert alice_client.post("/accounts/logout/").status_code == 302
     assert not _signed_in(alice_client)
     assert AuditEvent.objects.filter(action="accounts.logout").exists()
+
+
+def test_login_page_in_english(anon_client: Client) -> None:
+    anon_client.cookies["dimos_language"] = "en"
+    page = anon_client.get(LOGIN).content.decode()
+    assert "Citizens" in page and "Staff sign-in" in page and "Municipal staff" in page
+    response = anon_client.post(LOGIN, {"username": "", "password": ""})
+    assert "Enter your username." in response.content.decode()
