@@ -135,10 +135,14 @@ def email_token_read(token: str, *, max_age: int = EMAIL_TOKEN_MAX_AGE) -> tuple
 
 
 @transaction.atomic
-def email_verification_request(*, user: Any, email: str, municipality: Municipality, link_base: str) -> None:
-    """Store the (unverified) address and send it a signed, expiring link."""
+def email_verification_request(
+    *, user: Any, email: str, municipality: Municipality, link_base: str, language: str | None = None
+) -> None:
+    """Store the (unverified) address and send it a signed, expiring link (in the page's language)."""
     user.email, user.email_verified = email, False
-    user.save(update_fields=["email", "email_verified"])
+    if language in ("el", "en"):
+        user.language = language
+    user.save(update_fields=["email", "email_verified", "language"])
     token = email_token_make(user=user, email=email)
     notify(
         municipality=municipality,

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -454,6 +454,7 @@ def email_view(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     municipality=municipality,
                     link_base=request.build_absolute_uri(reverse("accounts:email_verify", args=["TOKEN"])),
+                    language=get_language(),
                 )
                 return render(
                     request,

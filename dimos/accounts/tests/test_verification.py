@@ -64,12 +64,14 @@ def test_email_step_sends_signed_link_and_verifies(newcomer: Any, newcomer_clien
     assert AuditEvent.objects.filter(action="accounts.email_verified").count() == 1
 
 
-def test_english_mail_for_english_user(newcomer: Any, newcomer_client: Client) -> None:
-    newcomer.language = "en"
-    newcomer.save()
+def test_mail_in_the_language_of_the_page(newcomer: Any, newcomer_client: Client) -> None:
+    newcomer_client.cookies["dimos_language"] = "en"
     newcomer_client.post("/accounts/me/email/", {"email": "nikos@example.org"})
     tasks_run_pending()
     assert mail.outbox[0].subject == "Verify your e-mail address"
+    assert "Municipality of Serres" in mail.outbox[0].body
+    newcomer.refresh_from_db()
+    assert newcomer.language == "en"
 
 
 @pytest.mark.parametrize(
