@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from conftest import chromium_path
 from dimos.core.models import Notification
 from dimos.core.tenancy import host_map_invalidate
 from dimos.core.testing import make_municipality
 
+T = TypeVar("T")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM_ARGS = [
@@ -28,13 +31,25 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def page(live_server: Any, monkeypatch: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+def in_thread(query: Callable[[], T]) -> T:
+    """Run an ORM query outside Playwright's event loop, on a connection closed afterwards."""
+    result: list[T] = []
 
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM
-    # calls (reading the verification mail) are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    def run() -> None:
+        try:
+            result.append(query())
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return result[0]
+
+
+@pytest.fixture
+def page(live_server: Any) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -90,7 +105,7 @@ def test_home_language_and_citizen_sign_in(live_server: Any, site: Any, page: An
         page.get_by_label("Διεύθυνση e-mail").fill("nikos@example.org")
         page.get_by_role("button", name="Αποστολή συνδέσμου επαλήθευσης").click()
         assert "Ελέγξτε το e-mail σας" in page.content()
-        body = Notification.objects.get(key="accounts.verify_email").body
+        body = in_thread(lambda: Notification.objects.get(key="accounts.verify_email").body)
         link = re.search(r"https?://\S+/accounts/me/email/verify/\S+/", body).group(0)
         page.goto(link)
         assert "Η διεύθυνση e-mail σας επαληθεύτηκε" in page.content()
@@ -98,4 +113,4 @@ def test_home_language_and_citizen_sign_in(live_server: Any, site: Any, page: An
 
     assert "Νίκος Γεωργίου" in page.locator("header .who").inner_text()
     page.screenshot(path=shots / "accounts-my-account.png", full_page=True)
-    assert get_user_model().objects.get(afm="090000045").email_verified
+    assert in_thread(lambda: get_user_model().objects.get(afm="090000045").email_verified)
