@@ -212,3 +212,22 @@ def test_userinfo_parser_accepts_elements_and_refuses_dtds() -> None:
         parse_userinfo('<!DOCTYPE r [<!ENTITY a "aaaa">]><root><userinfo userid="&a;"/></root>')
     with pytest.raises(ProviderError):
         parse_userinfo("<root><nothing/></root>")
+
+
+def test_inactive_citizen_is_refused(serres: Any, citizen: Any, fake_taxisnet: Any) -> None:
+    citizen.is_active = False
+    citizen.save()
+    client = Client(HTTP_HOST=SERRES_HOST)
+    _, response = follow_provider(client, START)
+    assert response.status_code == 403 and "απενεργοποιηθεί" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_identity_whose_afm_changed_is_refused(serres: Any, citizen: Any, fake_taxisnet: Any) -> None:
+    follow_provider(Client(HTTP_HOST=SERRES_HOST), START)  # links User071 to the citizen
+    fake_taxisnet.person["taxid"] = "094014201"  # the same TaxisNet user now claims another ΑΦΜ
+    client = Client(HTTP_HOST=SERRES_HOST)
+    _, response = follow_provider(client, START)
+    assert response.status_code == 409 and "_auth_user_id" not in client.session
+    citizen.refresh_from_db()
+    assert citizen.afm == "090000045"
