@@ -41,30 +41,33 @@ def check(scope: str, keys: dict[str, str]) -> Throttled | None:
     for kind, value in keys.items():
         if not value:
             continue
-        entry = cache.get(_key(scope, kind, value))
-        if (
-            entry
-            and entry[0] >= limit
-            and entry[1] > now
-            and (blocked is None or entry[1] > blocked.retry_at)
-        ):
-            blocked = Throttled(retry_at=entry[1])
+        base = _key(scope, kind, value)
+        values = cache.get_many([f"{base}:n", f"{base}:until"])
+        count, until = values.get(f"{base}:n") or 0, values.get(f"{base}:until") or 0
+        if count >= limit and until > now and (blocked is None or until > blocked.retry_at):
+            blocked = Throttled(retry_at=until)
     return blocked
 
 
 def record_failure(scope: str, keys: dict[str, str]) -> None:
+    """Count one failure; the window starts at the first failure (``cache.add``) and the
+    count is an atomic ``incr``, so parallel attempts cannot slip past the limit."""
     window = settings.LOGIN_THROTTLE_WINDOW
     now = time.time()
     for kind, value in keys.items():
         if not value:
             continue
-        key = _key(scope, kind, value)
-        entry = cache.get(key)
-        if not entry or entry[1] <= now:
-            entry = (0, now + window)
-        entry = (entry[0] + 1, entry[1])
-        cache.set(key, entry, max(1, int(entry[1] - now) + 1))
+        base = _key(scope, kind, value)
+        cache.add(f"{base}:until", now + window, window + 1)
+        until = cache.get(f"{base}:until") or now + window
+        ttl = max(1, int(until - now) + 1)
+        cache.add(f"{base}:n", 0, ttl)
+        try:
+            cache.incr(f"{base}:n")
+        except ValueError:  # expired between add and incr
+            cache.set(f"{base}:n", 1, ttl)
 
 
 def reset(scope: str, kind: str, value: str) -> None:
-    cache.delete(_key(scope, kind, value))
+    base = _key(scope, kind, value)
+    cache.delete_many([f"{base}:n", f"{base}:until"])
