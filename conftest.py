@@ -76,4 +76,4 @@ def _isolated_settings(settings: object, tmp_path: object) -> None:
 # --- Tenants and people (alice & bob at Serres, charlie at the neighbour) -------
 
 from dimos.core.testing import *  # noqa: E402,F403  (fixtures: serres, irakleia, alice, bob, charlie, …)
-from dimos.core.testing_browser import browser_page, chromium_browser  # noqa: E402,F401
+from dimos.core.testing_browser import open_browser  # noqa: E402,F401

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dimos.accounts.models import User
+from dimos.accounts.models import ExternalIdentity, User
+from dimos.accounts.services import totp_reset
 from dimos.core.admin import TenantAdmin
 
 
@@ -51,3 +55,53 @@ class UserAdmin(TenantAdmin, DjangoUserAdmin):
             (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "municipality")})
             for name, opts in sets
         ]
+
+
+def staff_login_redirect(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin's own login page is replaced by the staff sign-in (password + TOTP)."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=admin.site.name)
+    return redirect_to_login(next_url, login_url=reverse("accounts:login"))
+
+
+admin.site.login = staff_login_redirect  # type: ignore[method-assign]
+
+
+@admin.action(description=_("Μηδενισμός συσκευής TOTP (νέα καταχώριση στην επόμενη σύνδεση)"))
+def reset_totp(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
+    count = 0
+    for user in queryset:
+        if totp_reset(user=user, actor=request.user, municipality=getattr(request, "municipality", None)):
+            count += 1
+    modeladmin.message_user(
+        request,
+        _("Μηδενίστηκαν %(count)s συσκευές TOTP. Οι υπάλληλοι θα καταχωρίσουν νέα στην επόμενη σύνδεση.")
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+UserAdmin.actions = [reset_totp]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Platform administrators only: which provider identities map to which account."""
+
+    list_display = ["provider", "user", "created_at", "last_login_at"]
+    list_filter = ["provider"]
+    readonly_fields = ["user", "provider", "subject", "created_at", "last_login_at"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)

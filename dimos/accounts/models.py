@@ -66,3 +66,56 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ExternalIdentity(models.Model):
+    """A citizen's identity at an identity provider (TaxisNet, OIDC, the demo stand-in).
+
+    ``subject`` is the provider's stable identifier for the person (TaxisNet
+    ``userid``, OIDC ``sub``). One person may have several.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("χρήστης")
+    )
+    provider = models.CharField(_("πάροχος ταυτότητας"), max_length=40)
+    subject = models.CharField(_("αναγνωριστικό στον πάροχο"), max_length=255)
+    created_at = models.DateTimeField(_("πρώτη σύνδεση"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("τελευταία σύνδεση"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("εξωτερική ταυτότητα")
+        verbose_name_plural = _("εξωτερικές ταυτότητες")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="externalidentity_unique_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.user_id}"
+
+
+class TOTPDevice(models.Model):
+    """A staff member's TOTP authenticator (RFC 6238, 30-second steps, 6 digits).
+
+    ``last_used_step`` is the time step of the last accepted code, so a code (or
+    any earlier one) cannot be replayed within its validity window.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="totp_device", verbose_name=_("χρήστης")
+    )
+    secret = models.CharField(_("μυστικό κλειδί"), max_length=64)
+    confirmed_at = models.DateTimeField(_("επιβεβαιώθηκε"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(_("τελευταίο βήμα χρόνου"), default=0)
+    created_at = models.DateTimeField(_("δημιουργήθηκε"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("συσκευή TOTP")
+        verbose_name_plural = _("συσκευές TOTP")
+
+    def __str__(self) -> str:
+        return f"TOTP #{self.pk}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

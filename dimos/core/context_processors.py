@@ -19,6 +19,7 @@ def _base_urls() -> dict[str, str]:
         "staff_home": reverse("core:staff_home"),
         "login": reverse("accounts:login"),
         "logout": reverse("accounts:logout"),
+        "account": reverse("accounts:account"),
         "set_language": reverse("set_language"),
         "accessibility": reverse("core:accessibility"),
         "privacy": reverse("core:privacy"),

@@ -28,15 +28,16 @@ def municipality(db: Any) -> Any:
 
 @pytest.mark.parametrize("path", ["/", "/accessibility/", "/privacy/"])
 def test_public_pages_have_no_wcag_violations(
-    browser_page: Any, live_server: Any, municipality: Any, path: str
+    live_server: Any, municipality: Any, path: str, open_browser: Any
 ) -> None:
+    browser_page = open_browser()
     browser_page.goto(live_server.url + path)
     assert browser_page.evaluate("document.documentElement.lang") == "el"
     assert_accessible(browser_page)
 
 
-def test_english_home_page_and_skip_link(browser_page: Any, live_server: Any, municipality: Any) -> None:
-    page = browser_page
+def test_english_home_page_and_skip_link(live_server: Any, municipality: Any, open_browser: Any) -> None:
+    page = open_browser()
     page.goto(live_server.url + "/")
     with page.expect_navigation():
         page.get_by_role("button", name="English").click()
@@ -49,9 +50,15 @@ def test_english_home_page_and_skip_link(browser_page: Any, live_server: Any, mu
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_staff_pages_have_no_wcag_violations(browser_page: Any, live_server: Any, municipality: Any) -> None:
-    admin = make_staff("anna", municipality, "municipal_admin", is_staff=True, first_name="Άννα")
-    AuditEvent.objects.create(municipality=municipality, action="application.submit", actor=admin)
+@pytest.fixture
+def admin(municipality: Any) -> Any:
+    user = make_staff("anna", municipality, "municipal_admin", is_staff=True, first_name="Άννα")
+    AuditEvent.objects.create(municipality=municipality, action="application.submit", actor=user)
+    return user
+
+
+def test_staff_pages_have_no_wcag_violations(live_server: Any, admin: Any, open_browser: Any) -> None:
+    browser_page = open_browser()
     login_as(browser_page, live_server.url, admin)
     for path in ["/staff/", "/staff/audit/"]:
         browser_page.goto(live_server.url + path)
