@@ -19,12 +19,15 @@ class AccessibleFormMixin:
         self._wire_aria()
 
     def _wire_aria(self) -> None:
+        # Reads ``_errors`` (never ``errors``): touching ``errors`` would validate
+        # the form in __init__, before a subclass has set its querysets.
+        errors = getattr(self, "_errors", None) or {}
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             bound = self[name]  # type: ignore[index]
             ids = []
             if field.help_text:
                 ids.append(f"{bound.auto_id}_help")
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
+            if name in errors:
                 ids.append(f"{bound.auto_id}_error")
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:

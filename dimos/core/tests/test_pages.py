@@ -69,3 +69,24 @@ def test_demo_units_contain_their_seats(db: Any) -> None:
         assert unit_at(serres, unit.seat_lat, unit.seat_lon) == unit
     # Πλατεία Ελευθερίας is in the unit of Σερρών.
     assert unit_at(serres, 41.0857, 23.5480).name_el == "Σερρών"
+
+
+def test_accessible_forms_validate_only_when_asked(serres: Any) -> None:
+    from django import forms
+
+    from dimos.core.forms import AccessibleForm
+
+    class UnitForm(AccessibleForm):
+        unit = forms.ModelChoiceField(queryset=MunicipalUnit.objects.none(), help_text="Η ενότητα")
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["unit"].queryset = MunicipalUnit.objects.filter(municipality=serres)
+
+    unit = MunicipalUnit.objects.get(municipality=serres)
+    form = UnitForm(data={"unit": unit.pk})
+    assert form.is_valid(), form.errors  # the queryset set after super().__init__ counts
+    bad = UnitForm(data={"unit": 999_999})
+    assert not bad.is_valid()
+    html = str(bad["unit"])
+    assert 'aria-invalid="true"' in html and "unit_error" in html and "unit_help" in html
