@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -23,9 +23,26 @@ from dimos.core.tenancy import IsMunicipalStaff, require_municipality, tenant_ge
 MAX_DAYS = 31
 
 
+# The enum sits inside ``allOf`` so drf-spectacular inlines it instead of making a
+# project-wide "StatusEnum" component that would collide with other apps' statuses.
+@extend_schema_field({"type": "string", "allOf": [{"enum": [s.value for s in AppointmentStatus]}]})
+class AppointmentStatusField(serializers.ChoiceField):
+    """Appointment status. Inlined in the schema (not an enum component), so it
+    never collides with other apps' ``status`` enums."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(choices=AppointmentStatus.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "allOf": [{"enum": [s.value for s in STAFF_MARKS]}]})
+class StaffMarkField(serializers.ChoiceField):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(choices=[(s.value, s.label) for s in STAFF_MARKS], **kwargs)
+
+
 class AppointmentOutSerializer(serializers.Serializer):
     reference = serializers.CharField()
-    status = serializers.ChoiceField(choices=AppointmentStatus.choices)
+    status = AppointmentStatusField()
     point_id = serializers.IntegerField()
     point = serializers.CharField(source="point.name")
     counter = serializers.CharField(source="counter.name")
@@ -201,7 +218,7 @@ class DayListApi(APIView):
     class DayListRowOutSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         reference = serializers.CharField()
-        status = serializers.ChoiceField(choices=AppointmentStatus.choices)
+        status = AppointmentStatusField()
         counter = serializers.CharField(source="counter.name")
         type = serializers.CharField(source="type.name")
         starts_at = serializers.DateTimeField()
@@ -234,7 +251,7 @@ class AppointmentMarkApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
 
     class AppointmentMarkInSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=[(s.value, s.label) for s in STAFF_MARKS])
+        status = StaffMarkField()
         comment = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
     @extend_schema(
