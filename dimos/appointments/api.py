@@ -143,7 +143,26 @@ class FreeSlotsApi(APIView):
             start=query.validated_data.get("start") or timezone.localdate(),
             days=query.validated_data["days"],
         )
-        return Response(FreeDayOutSerializer(days, many=True).data)
+        # Built directly (same shape as FreeDayOutSerializer): a busy month has
+        # thousands of slots and field-by-field serialisation dominated the time.
+        tz = selectors.local_tz()
+        return Response(
+            [
+                {
+                    "day": d.day.isoformat(),
+                    "closed_reason": d.closed_reason,
+                    "slots": [
+                        {
+                            "starts_at": s.starts_at.astimezone(tz).isoformat(),
+                            "ends_at": s.ends_at.astimezone(tz).isoformat(),
+                            "free": s.free,
+                        }
+                        for s in d.slots
+                    ],
+                }
+                for d in days
+            ]
+        )
 
 
 class AppointmentBookApi(APIView):

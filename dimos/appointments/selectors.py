@@ -154,6 +154,7 @@ def free_slots(
 
     step = dt.timedelta(minutes=point.slot_minutes)
     duration = dt.timedelta(minutes=appointment_type.duration_minutes)
+    offsets = [step * i for i in range(-(-appointment_type.duration_minutes // point.slot_minutes))]
     result: list[DaySlots] = []
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
@@ -172,10 +173,14 @@ def free_slots(
             period_end = dt.datetime.combine(day, closes, tzinfo=tz)
             while cursor + duration <= period_end:
                 if cursor >= earliest:
-                    cells = slot_cells(point=point, appointment_type=appointment_type, starts_at=cursor)
                     free = 0
                     for counter in counters:
-                        free += min(counter.capacity - usage.get((counter.pk, cell), 0) for cell in cells)
+                        if usage:
+                            free += counter.capacity - max(
+                                usage.get((counter.pk, cursor + o), 0) for o in offsets
+                            )
+                        else:
+                            free += counter.capacity
                     if free > 0:
                         entry.slots.append(Slot(cursor, cursor + duration, free))
                 cursor += step

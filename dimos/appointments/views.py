@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -57,6 +61,38 @@ def _point_and_type(request: HttpRequest, point_pk: int, type_pk: int) -> tuple[
     return municipality, point, appointment_type
 
 
+def _slot_lists(days: list[selectors.DaySlots], confirm_url: str) -> list[dict[str, Any]]:
+    """Each day with its free times as ready HTML links.
+
+    A busy week has hundreds of times; building the links here (escaping the
+    day label once, the rest being digits and a percent-encoded ISO time) is
+    several times faster than a template loop.
+    """
+    tz = selectors.local_tz()
+    base = escape(confirm_url)
+    out = []
+    for d in days:
+        label = date_format(d.day, "l j E")
+        safe_label = escape(label)
+        parts = []
+        for slot in d.slots:
+            hhmm = slot.starts_at.astimezone(tz).strftime("%H:%M")
+            start = quote(slot.starts_at.isoformat(), safe="")
+            parts.append(
+                f'<li><a class="time" href="{base}?start={start}" aria-label="{safe_label}, {hhmm}">{hhmm}</a></li>'
+            )
+        out.append(
+            {
+                "day": d.day,
+                "label": label,
+                "closed_reason": d.closed_reason,
+                "count": len(d.slots),
+                "links": mark_safe("".join(parts)),
+            }
+        )
+    return out
+
+
 # --- Citizen ---------------------------------------------------------------------
 
 
@@ -94,8 +130,7 @@ def slots(request: HttpRequest, point_pk: int, type_pk: int) -> HttpResponse:
         {
             "point": point,
             "type": appointment_type,
-            "days": days,
-            "confirm_url": confirm_url,
+            "days": _slot_lists(days, confirm_url),
             **_week_nav(start),
         },
     )
@@ -264,8 +299,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         {
             "point": appointment.point,
             "type": appointment.type,
-            "days": days,
-            "confirm_url": here,
+            "days": _slot_lists(days, here),
             "rescheduling": appointment,
             **_week_nav(start),
         },
