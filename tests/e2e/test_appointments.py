@@ -101,3 +101,44 @@ def test_citizen_books_and_clerk_sees_it(
             _shot(staff, "07-ektyposi")
         finally:
             browser.close()
+
+
+def test_the_e_mail_link_manages_and_a_forged_one_is_refused(
+    live_server: Any, serres: Any, citizen: Any, monkeypatch: Any
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from dimos.appointments.links import manage_token
+    from dimos.appointments.services import appointment_book
+    from dimos.appointments.tests.conftest import at
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    setup = make_point(serres, name="ΚΕΠ Σερρών")
+    appointment = appointment_book(
+        municipality=serres,
+        citizen=citizen,
+        point=setup.point,
+        appointment_type=setup.type,
+        starts_at=at(setup.day, 10),
+    )
+    token = manage_token(appointment)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="el-GR")
+            # No sign-in: the signed link is the key.
+            page.goto(f"{live_server.url}/appointments/manage/{token}/")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Διαχείριση ραντεβού")
+            _shot(page, "08-diacheirisi-syndesmos")
+            page.get_by_role("link", name="Αλλαγή ώρας").click()
+            page.goto(page.url + f"?from={setup.day.isoformat()}")
+            page.locator(".day").first.get_by_role("link", name="11:00").click()
+            page.get_by_role("button", name="Αλλαγή ώρας").click()
+            expect(page.locator(".messages")).to_contain_text("Η ώρα του ραντεβού άλλαξε")
+            _shot(page, "09-nea-ora")
+            page.goto(f"{live_server.url}/appointments/manage/{token[:-4]}abcd/")
+            expect(page.get_by_role("alert")).to_contain_text("Ο σύνδεσμος δεν είναι έγκυρος")
+            _shot(page, "10-plastos-syndesmos")
+        finally:
+            browser.close()
+    assert Appointment.objects.filter(status="booked").count() == 1
