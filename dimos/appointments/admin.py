@@ -15,7 +15,7 @@ from dimos.appointments.models import (
     OpeningHours,
     ServicePoint,
 )
-from dimos.core.admin import ReadOnlyTenantAdmin, TenantAdmin
+from dimos.core.admin import ReadOnlyTenantAdmin, TenantAdmin, _is_municipal_admin, _is_platform_admin
 
 
 class _ScopedInline(admin.TabularInline):
@@ -23,6 +23,27 @@ class _ScopedInline(admin.TabularInline):
 
     extra = 0
     exclude = ["municipality"]
+
+    def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Same rule as TenantAdmin: the platform admin, or the municipal admin on
+        # their own municipality's point (inlines otherwise ask for Django perms).
+        if _is_platform_admin(request):
+            return True
+        return _is_municipal_admin(request) and (
+            obj is None or obj.municipality_id == request.user.municipality_id
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if not request.user.is_superuser:
