@@ -36,6 +36,15 @@ class StaffMarkForm(AccessibleForm):
     comment = forms.CharField(label=_("Σχόλιο"), required=False, max_length=300)
 
 
+class StaffCancelForm(AccessibleForm):
+    reason = forms.CharField(
+        label=_("Αιτία ακύρωσης"),
+        max_length=300,
+        help_text=_("Τη βλέπει ο πολίτης στο e-mail ακύρωσης."),
+        error_messages={"required": _("Γράψτε την αιτία: ο πολίτης τη λαμβάνει με e-mail.")},
+    )
+
+
 class DayListFilterForm(AccessibleForm):
     point = forms.ModelChoiceField(label=_("Σημείο"), queryset=ServicePoint.objects.none(), required=False)
     counter = forms.ModelChoiceField(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/appointments/", views.day_list, name="day_list"),
     path("staff/appointments/print/", views.day_print, name="day_print"),
     path("staff/appointments/<int:pk>/mark/", views.mark, name="mark"),
+    path("staff/appointments/<int:pk>/cancel/", views.staff_cancel, name="staff_cancel"),
 ]
 
 api_urlpatterns = [

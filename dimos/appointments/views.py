@@ -21,7 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dimos.appointments import links, selectors, services
 from dimos.appointments.constants import AppointmentStatus
-from dimos.appointments.forms import STATUS_BADGE, DayListFilterForm, SlotChoiceForm, StaffMarkForm
+from dimos.appointments.forms import (
+    STATUS_BADGE,
+    DayListFilterForm,
+    SlotChoiceForm,
+    StaffCancelForm,
+    StaffMarkForm,
+)
 from dimos.appointments.models import Appointment, Counter, ServicePoint
 from dimos.core.exceptions import ApplicationError
 from dimos.core.services import audit_record
@@ -361,6 +367,40 @@ def day_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def day_print(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/staff/day_print.html", _day_context(request))
+
+
+@staff_required
+@require_POST
+def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clerk cancels on the citizen's behalf (e.g. the point must close); the reason is mailed."""
+    municipality = require_municipality(request)
+    appointment = tenant_get_or_404(Appointment, municipality, pk=pk)
+    form = StaffCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_cancel(
+                appointment=appointment, actor=request.user, comment=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Το ραντεβού {ref} ακυρώθηκε και ο πολίτης ενημερώθηκε.").format(ref=appointment.reference),
+            )
+    else:
+        messages.error(request, form.errors["reason"][0])
+    return redirect(_back_to_day(request, appointment))
+
+
+def _back_to_day(request: HttpRequest, appointment: Appointment) -> str:
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        local = timezone.localtime(appointment.starts_at)
+        back = (
+            f"{reverse('appointments:day_list')}?point={appointment.point_id}&date={local.date().isoformat()}"
+        )
+    return back
 
 
 @staff_required

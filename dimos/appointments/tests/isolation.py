@@ -38,6 +38,9 @@ def cases(ctx: Any) -> list[IsolationCase]:
         IsolationCase("appointments:day_list", marker="Ισολατίδης", query=query),
         IsolationCase("appointments:day_print", marker="Ισολατίδης", query=query),
         IsolationCase("appointments:mark", {"pk": appointment.pk}, method="POST", data={"status": "served"}),
+        IsolationCase(
+            "appointments:staff_cancel", {"pk": appointment.pk}, method="POST", data={"reason": "κλειστά"}
+        ),
         IsolationCase("appointments-api:api_day_list", marker="Ισολατίδης", query=query),
         IsolationCase(
             "appointments-api:api_mark", {"pk": appointment.pk}, method="POST", data={"status": "served"}

@@ -215,3 +215,20 @@ def test_citizens_cannot_open_the_day_list(citizen_client, setup):
 def test_a_bad_date_on_the_day_list_falls_back_to_today(alice_client, setup):
     response = alice_client.get(reverse("appointments:day_list") + f"?point={setup.point.pk}&date=31-31-2026")
     assert response.status_code == 200
+
+
+def test_the_clerk_cancels_for_the_citizen_with_a_reason(alice_client, serres, setup, citizen):
+    from dimos.core.models import Notification
+
+    appointment = _booked(serres, setup, citizen)
+    url = reverse("appointments:staff_cancel", kwargs={"pk": appointment.pk})
+    response = alice_client.post(url, {"reason": ""}, follow=True)
+    assert "Γράψτε την αιτία" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    alice_client.post(url, {"reason": "Διακοπή ρεύματος στο κτίριο"})
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED
+    note = Notification.objects.get(key="appointments.cancelled")
+    assert "Διακοπή ρεύματος στο κτίριο" in note.body and "ακύρωσε" in note.body
+    assert SlotUsage.objects.get().booked == 0
