@@ -18,6 +18,7 @@ from dimos.appointments import selectors, services
 from dimos.appointments.constants import STAFF_MARKS, AppointmentStatus
 from dimos.appointments.models import Appointment, ServicePoint
 from dimos.core.api import PublicThrottle
+from dimos.core.services import audit_record
 from dimos.core.tenancy import IsMunicipalStaff, require_municipality, tenant_get_or_404
 
 MAX_DAYS = 31
@@ -262,7 +263,16 @@ class DayListApi(APIView):
         query = self.DayListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         point = tenant_get_or_404(ServicePoint, municipality, pk=query.validated_data["point"])
-        rows = selectors.day_list(municipality=municipality, point=point, day=query.validated_data["date"])
+        rows = list(
+            selectors.day_list(municipality=municipality, point=point, day=query.validated_data["date"])
+        )
+        if rows:  # a staff read of citizens' names is an audit event (architecture rule 8)
+            audit_record(
+                action="appointments.day_list_viewed",
+                actor=request.user,
+                municipality=municipality,
+                new={"point": point.pk, "date": query.validated_data["date"].isoformat(), "via": "api"},
+            )
         return Response(self.DayListRowOutSerializer(rows, many=True).data)
 
 

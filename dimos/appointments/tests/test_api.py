@@ -9,6 +9,7 @@ from django.utils import timezone
 from dimos.appointments.constants import AppointmentStatus
 from dimos.appointments.models import Appointment
 from dimos.appointments.tests.conftest import at
+from dimos.core.models import AuditEvent
 from dimos.core.testing import SERRES_HOST, client_for
 
 
@@ -121,6 +122,7 @@ def test_staff_day_list_and_mark(alice, citizen_api, setup):
         reverse("appointments-api:api_day_list"), {"point": setup.point.pk, "date": setup.day.isoformat()}
     ).json()
     assert rows[0]["reference"] == reference and rows[0]["citizen_name"] == "Μαρία Παπαδοπούλου"
+    assert AuditEvent.objects.filter(action="appointments.day_list_viewed", actor=alice).exists()
     assert staff.get(reverse("appointments-api:api_day_list"), {"point": setup.point.pk}).status_code == 400
     appointment = Appointment.objects.get()
     url = reverse("appointments-api:api_mark", kwargs={"pk": appointment.pk})
