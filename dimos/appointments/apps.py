@@ -26,4 +26,4 @@ class AppointmentsConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from dimos.appointments import tasks  # noqa: F401  (registers the reminder task)
+        from dimos.appointments import signals, tasks  # noqa: F401  (registration side effects)

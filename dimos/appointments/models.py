@@ -59,6 +59,8 @@ class ServicePoint(_Bilingual, TenantModel):
         _("ελάχιστος χρόνος πριν από το ραντεβού (λεπτά)"), default=60
     )
     is_active = models.BooleanField(_("ενεργό"), default=True)
+    # Incremented by every change that alters free slots (see selectors.free_slots).
+    schedule_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("σημείο εξυπηρέτησης")
@@ -287,3 +289,15 @@ class AppointmentEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+def schedule_touch(*, point_ids: list[int] | None = None, municipality_id: int | None = None) -> None:
+    """Invalidate cached free-slot grids: of some points, or of every point of a municipality."""
+    qs = ServicePoint.objects.all()
+    if point_ids is not None:
+        qs = qs.filter(pk__in=point_ids)
+    elif municipality_id is not None:
+        qs = qs.filter(municipality_id=municipality_id)
+    else:
+        return
+    qs.update(schedule_version=F("schedule_version") + 1)

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from dimos.appointments.constants import AppointmentStatus
 from dimos.appointments.models import (
@@ -107,6 +109,14 @@ def slot_cells(*, point: ServicePoint, appointment_type: AppointmentType, starts
     return [starts_at + step * i for i in range(count)]
 
 
+# The occupancy grid of a point and type for a date range is cached under the
+# point's ``schedule_version``, which every booking, cancellation and change of
+# hours, closures or counters increments in the same transaction. The version is
+# read fresh from the database on each call, so a cached grid is never used
+# after a change, in any process; the TTL only bounds memory.
+GRID_CACHE_SECONDS = 300
+
+
 def free_slots(
     *,
     municipality: Municipality,
@@ -127,6 +137,60 @@ def free_slots(
     now = now or timezone.now()
     earliest = now + dt.timedelta(minutes=point.notice_minutes)
     last_day = timezone.localtime(now, tz).date() + dt.timedelta(days=point.horizon_days)
+    result = []
+    for day in _grid_cached(
+        municipality=municipality, point=point, appointment_type=appointment_type, start=start, days=days
+    ):
+        entry = DaySlots(day=day.day, closed_reason=day.closed_reason)
+        if not day.closed_reason and day.day <= last_day:
+            entry.slots = [slot for slot in day.slots if slot.starts_at >= earliest]
+        result.append(entry)
+    return result
+
+
+def _grid_cached(
+    *,
+    municipality: Municipality,
+    point: ServicePoint,
+    appointment_type: AppointmentType,
+    start: dt.date,
+    days: int,
+) -> list[DaySlots]:
+    version = ServicePoint.objects.filter(pk=point.pk).values_list("schedule_version", flat=True).first()
+    key = "dimos:appointments:grid:" + ":".join(
+        str(part)
+        for part in (
+            municipality.pk,
+            point.pk,
+            version,
+            point.slot_minutes,
+            appointment_type.pk,
+            appointment_type.duration_minutes,
+            start.isoformat(),
+            days,
+            ",".join(sorted(municipality.local_holidays or [])),
+            get_language() or "el",
+        )
+    )
+    grid = cache.get(key)
+    if grid is None:
+        grid = _grid(
+            municipality=municipality, point=point, appointment_type=appointment_type, start=start, days=days
+        )
+        cache.set(key, grid, GRID_CACHE_SECONDS)
+    return grid
+
+
+def _grid(
+    *,
+    municipality: Municipality,
+    point: ServicePoint,
+    appointment_type: AppointmentType,
+    start: dt.date,
+    days: int,
+) -> list[DaySlots]:
+    """Every start time with room, for every open day, regardless of "now"."""
+    tz = local_tz()
     end = start + dt.timedelta(days=days)
     counters = counters_for(municipality=municipality, point=point, appointment_type=appointment_type)
     hours: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
@@ -166,23 +230,22 @@ def free_slots(
         if reason:
             entry.closed_reason = reason
             continue
-        if day > last_day or not counters:
+        if not counters:
             continue
         for opens, closes in sorted(hours.get(day.weekday(), [])):
             cursor = dt.datetime.combine(day, opens, tzinfo=tz)
             period_end = dt.datetime.combine(day, closes, tzinfo=tz)
             while cursor + duration <= period_end:
-                if cursor >= earliest:
-                    free = 0
-                    for counter in counters:
-                        if usage:
-                            free += counter.capacity - max(
-                                usage.get((counter.pk, cursor + o), 0) for o in offsets
-                            )
-                        else:
-                            free += counter.capacity
-                    if free > 0:
-                        entry.slots.append(Slot(cursor, cursor + duration, free))
+                free = 0
+                for counter in counters:
+                    if usage:
+                        free += counter.capacity - max(
+                            usage.get((counter.pk, cursor + o), 0) for o in offsets
+                        )
+                    else:
+                        free += counter.capacity
+                if free > 0:
+                    entry.slots.append(Slot(cursor, cursor + duration, free))
                 cursor += step
     return result
 

@@ -33,6 +33,7 @@ from dimos.appointments.models import (
     AppointmentType,
     ServicePoint,
     SlotUsage,
+    schedule_touch,
 )
 from dimos.appointments.selectors import counters_for, local_tz, slot_cells, slot_is_offered
 from dimos.core.exceptions import Conflict, TransitionNotAllowed, ValidationFailed
@@ -189,6 +190,7 @@ def _reserve(
             )
         ]
     rows = _lock_cells(municipality.pk, sorted(set(keys)), capacities)
+    schedule_touch(point_ids=[point.pk])  # after the slot locks: one lock order for all writers
     if release is not None:
         _release(release, rows)
     for counter in counters:
@@ -321,6 +323,7 @@ def appointment_cancel(*, appointment: Appointment, actor: Any, comment: str = "
     rows = _lock_cells(
         appointment.municipality_id, keys, {appointment.counter_id: appointment.counter.capacity}
     )
+    schedule_touch(point_ids=[appointment.point_id])
     _release(appointment, rows)
     old = appointment.status
     appointment.status = AppointmentStatus.CANCELLED
