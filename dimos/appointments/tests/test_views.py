@@ -232,3 +232,19 @@ def test_the_clerk_cancels_for_the_citizen_with_a_reason(alice_client, serres, s
     note = Notification.objects.get(key="appointments.cancelled")
     assert "Διακοπή ρεύματος στο κτίριο" in note.body and "ακύρωσε" in note.body
     assert SlotUsage.objects.get().booked == 0
+
+
+@pytest.mark.parametrize("query", ["?point=abc", "?point=99999", "?counter=99999"])
+def test_a_malformed_or_foreign_filter_on_the_day_list_is_not_found(alice_client, setup, query):
+    assert alice_client.get(reverse("appointments:day_list") + query).status_code == 404
+
+
+@pytest.mark.parametrize("start", ["", "yesterday", "2026-11-30T09:00:00"])
+def test_bad_reschedule_times_get_a_message(anon_client, serres, setup, citizen, start):
+    appointment = _booked(serres, setup, citizen)
+    url = reverse("appointments:reschedule", kwargs={"token": links.manage_token(appointment)})
+    response = anon_client.post(url, {"start": start}, follow=True)
+    assert response.status_code == 200 and "Διαλέξτε" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert Appointment.objects.count() == 1
