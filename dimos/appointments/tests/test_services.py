@@ -257,3 +257,14 @@ def test_the_database_refuses_an_overbooked_slot(serres, setup):
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         SlotUsage.objects.filter(pk=usage.pk).update(booked=2)
+
+
+def test_the_reminder_also_goes_by_sms_to_a_verified_mobile(serres, setup, citizen):
+    citizen.phone, citizen.phone_verified = "+306900000001", True
+    citizen.save()
+    book(serres, setup, citizen, at(setup.day, 9))
+    appointment_send_reminder(**Task.objects.get(name="appointments.remind").payload)
+    sms = Notification.objects.get(key="appointments.reminder", channel="sms")
+    assert sms.recipient == "+306900000001"
+    assert "09:00" in sms.body and "/appointments/manage/" in sms.body
+    assert Notification.objects.filter(key="appointments.reminder", channel="email").count() == 1
