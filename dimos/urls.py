@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from dimos.appointments.urls import api_urlpatterns as appointments_api
 from dimos.core import views as core_views
 from dimos.core.urls import api_urlpatterns as core_api
 
@@ -13,11 +14,13 @@ admin.site.site_title = "Dimos"
 
 api_v1 = [
     path("", include((core_api, "core"), namespace="core-api")),
+    path("appointments/", include((appointments_api, "appointments"), namespace="appointments-api")),
 ]
 
 urlpatterns = [
     path("", include("dimos.core.urls")),
     path("accounts/", include("dimos.accounts.urls")),
+    path("", include("dimos.appointments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
