@@ -23,6 +23,13 @@ from dimos.schools.models import EquipmentCategory, EquipmentModel, Licence, Sch
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _revalidate(form: Any) -> None:
+    """AccessibleFormMixin.__init__ validates a bound form before a subclass narrows
+    its querysets to the municipality; forget that result so it runs again."""
+    form._errors = None
+    form._wire_aria()
+
+
 class SchoolForm(AccessibleModelForm):
     class Meta:
         model = School
@@ -35,6 +42,7 @@ class SchoolForm(AccessibleModelForm):
         )
         self.fields["lat"].widget.attrs["step"] = "any"
         self.fields["lon"].widget.attrs["step"] = "any"
+        _revalidate(self)
 
 
 class SchoolYearForm(AccessibleForm):
@@ -52,6 +60,7 @@ class EquipmentModelForm(AccessibleModelForm):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         self.fields["category"].queryset = EquipmentCategory.objects.filter(municipality=municipality)
+        _revalidate(self)
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
@@ -72,6 +81,7 @@ class StandardForm(AccessibleModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = EquipmentCategory.objects.filter(municipality=municipality)
         self.fields["model"].queryset = EquipmentModel.objects.filter(municipality=municipality)
+        _revalidate(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -107,6 +117,7 @@ class AssetForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         self.fields["model"].queryset = EquipmentModel.objects.filter(municipality=municipality)
         self.fields["school"].queryset = School.objects.filter(municipality=municipality)
+        _revalidate(self)
 
 
 class AssetStatusForm(AccessibleForm):
@@ -116,6 +127,7 @@ class AssetStatusForm(AccessibleForm):
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = choices
+        _revalidate(self)
 
 
 class AssetMoveForm(AccessibleForm):
@@ -126,6 +138,7 @@ class AssetMoveForm(AccessibleForm):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(municipality=municipality)
+        _revalidate(self)
 
 
 class LicenceForm(AccessibleModelForm):
@@ -142,6 +155,7 @@ class LicenceSeatForm(AccessibleForm):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(municipality=municipality)
+        _revalidate(self)
 
 
 class ProposalForm(AccessibleForm):

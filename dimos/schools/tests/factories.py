@@ -184,5 +184,6 @@ def world(municipality: Any, *, full: bool = True, prefix: str = "") -> World:
     )
     services.proposal_transition(proposal=w.proposal, to_status=ProposalStatus.SUBMITTED, actor=None)
     services.proposal_transition(proposal=w.proposal, to_status=ProposalStatus.FUNDED, actor=None)
+    w.proposal.refresh_from_db()
     w.order = w.proposal.orders.first()
     return w
