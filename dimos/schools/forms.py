@@ -88,8 +88,6 @@ class StandardForm(AccessibleModelForm):
         model, category = data.get("model"), data.get("category")
         if model and category and model.category_id != category.pk:
             self.add_error("model", _("Το μοντέλο δεν ανήκει στην κατηγορία που επιλέξατε."))
-        if data.get("basis") != "pupils" and data.get("per") not in (None, 1):
-            self.add_error("per", _("Το «ανά» χρησιμοποιείται μόνο με τη βάση «ανά Ν μαθητές»· αφήστε 1."))
         return data
 
     def validate_unique(self) -> None:  # the view updates the existing row of (type, category)

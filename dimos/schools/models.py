@@ -309,7 +309,7 @@ class Standard(TenantModel):
         _("ανά (πλήθος)"),
         default=1,
         validators=[MinValueValidator(1)],
-        help_text=_("Για «ανά Ν μαθητές»: το Ν. Για τις άλλες βάσεις: 1."),
+        help_text=_("Το Ν: π.χ. 1 tablet ανά 4 μαθητές, ή 1 κάμερα εγγράφων ανά 2 αίθουσες."),
     )
     model = models.ForeignKey(
         EquipmentModel,
