@@ -148,15 +148,15 @@ def _inventory(
             if rng.random() < 0.25 + 0.6 * wealth:
                 items.append((rng.choice(["ib-benq-75", "ib-smart-65"]), room, bought(2016, 2024)))
             elif rng.random() < 0.7:
-                items.append(("proj-epson-w52", room, bought(2011, 2019)))
+                items.append(("proj-epson-w52", room, bought(2014, 2021)))
             if rng.random() < 0.3 * wealth + 0.1:
                 items.append(("cam-ipevo-v4k", room, bought(2020, 2024)))
         for _ in range(int(teachers * (0.3 + 0.6 * wealth))):
             items.append(
-                (rng.choice(["lap-hp-250", "lap-lenovo-v15"]), "Γραφείο εκπαιδευτικών", bought(2014, 2024))
+                (rng.choice(["lap-hp-250", "lap-lenovo-v15"]), "Γραφείο εκπαιδευτικών", bought(2017, 2025))
             )
         for _ in range(rng.randint(8, 15)):
-            items.append(("pc-dell-3000", "Εργαστήριο πληροφορικής", bought(2012, 2023)))
+            items.append(("pc-dell-3000", "Εργαστήριο πληροφορικής", bought(2016, 2024)))
         for _ in range(int(pupils / 4 * wealth * 0.8)):
             items.append(
                 (rng.choice(["tab-lenovo-m10", "tab-samsung-a9"]), "Ντουλάπι tablet", bought(2020, 2025))
@@ -172,7 +172,7 @@ def _inventory(
             if rng.random() < 0.5 * wealth + 0.1:
                 items.append(("ib-smart-65", room, bought(2018, 2024)))
         for _ in range(int(teachers * wealth)):
-            items.append(("lap-hp-250", "Γραφείο", bought(2016, 2024)))
+            items.append(("lap-hp-250", "Γραφείο", bought(2018, 2025)))
         for _ in range(int(pupils / 5 * wealth * 0.7)):
             items.append(("tab-lenovo-m10", "Ντουλάπι", bought(2020, 2025)))
         if wealth > 0.5:

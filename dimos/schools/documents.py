@@ -43,9 +43,35 @@ def breakdown(version: ProposalVersion) -> dict[str, Any]:
     }
 
 
+def _grid(
+    rows: list[list[Any]], widths: list[float], *, numeric: tuple[int, ...] = (), header: bool = True
+) -> Any:
+    """A table whose header and text cells wrap (Paragraphs) and whose numbers align right."""
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, TableStyle
+
+    st = pdf.styles()
+    head = ParagraphStyle("GridHead", parent=st["Small"], fontName=pdf.FONT_BOLD, fontSize=7.5, leading=9)
+    head_right = ParagraphStyle("GridHeadRight", parent=head, alignment=TA_RIGHT)
+    cell = st["Small"]
+    out = []
+    for r, row in enumerate(rows):
+        line = []
+        for c, value in enumerate(row):
+            if isinstance(value, str) and not (r and c in numeric):
+                style = (head_right if c in numeric else head) if (header and r == 0) else cell
+                value = Paragraph(escape(value), style)
+            line.append(value)
+        out.append(line)
+    table = pdf.table(out, col_widths=widths, header=header)
+    table.setStyle(TableStyle([("ALIGN", (c, 1 if header else 0), (c, -1), "RIGHT") for c in numeric]))
+    return table
+
+
 def proposal_pdf(version: ProposalVersion) -> bytes:
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, Spacer
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
     proposal = version.proposal
     municipality = proposal.municipality
@@ -67,14 +93,14 @@ def proposal_pdf(version: ProposalVersion) -> bytes:
         story.append(p(_("Πρόγραμμα χρηματοδότησης: %(p)s") % {"p": proposal.funding_programme}))
     story += [
         Spacer(1, 3 * mm),
-        pdf.table(
+        _grid(
             [
                 [_("Συνολική ανάγκη κατά τα πρότυπα"), fmt_eur(version.total_need)],
                 [_("Προϋπολογισμός (ανώτατο όριο)"), fmt_eur(version.budget_cap)],
                 [_("Ποσό πρότασης"), fmt_eur(version.total_funded)],
-                [_("Κανόνας προτεραιότητας"), PriorityRule(version.rule).label],
+                [_("Κανόνας προτεραιότητας"), str(PriorityRule(version.rule).label)],
             ],
-            col_widths=[95 * mm, 60 * mm],
+            [80 * mm, 94 * mm],
             header=False,
         ),
         Spacer(1, 3 * mm),
@@ -102,13 +128,14 @@ def proposal_pdf(version: ProposalVersion) -> bytes:
             fmt_eur(version.total_funded),
         ]
     )
-    story.append(pdf.table(rows, col_widths=[52 * mm, 22 * mm, 26 * mm, 37 * mm, 37 * mm]))
+    story.append(_grid(rows, [58 * mm, 22 * mm, 24 * mm, 35 * mm, 35 * mm], numeric=(1, 2, 3, 4)))
     story.append(p(_("Ανάλυση ανά σχολείο"), "Heading"))
     rows = [[_("Σχολείο"), _("Κενό (τεμ.)"), _("Πρόταση (τεμ.)"), _("Ποσό πρότασης")]]
     for name, s in data["schools"]:
-        rows.append([Paragraph(escape(name), st["Small"]), s["gap"], s["quantity"], fmt_eur(s["amount"])])
-    story.append(pdf.table(rows, col_widths=[84 * mm, 26 * mm, 28 * mm, 36 * mm]))
-    story += [PageBreak(), p(_("Αναλυτικός πίνακας με αιτιολόγηση προτεραιότητας"), "Heading")]
+        rows.append([name, s["gap"], s["quantity"], fmt_eur(s["amount"])])
+    story.append(_grid(rows, [93 * mm, 22 * mm, 24 * mm, 35 * mm], numeric=(1, 2, 3)))
+    funded = [ln for ln in data["lines"] if ln.quantity]
+    story += [PageBreak(), p(_("Αναλυτικός πίνακας πρότασης με αιτιολόγηση προτεραιότητας"), "Heading")]
     rows = [
         [
             _("Α/Α"),
@@ -116,12 +143,12 @@ def proposal_pdf(version: ProposalVersion) -> bytes:
             _("Απαιτ."),
             _("Υπάρχ."),
             _("Κενό"),
-            _("Πρόταση"),
+            _("Πρότ."),
             _("Ποσό"),
             _("Αιτιολόγηση"),
         ]
     ]
-    for ln in data["lines"]:
+    for ln in funded:
         rows.append(
             [
                 ln.rank,
@@ -134,15 +161,33 @@ def proposal_pdf(version: ProposalVersion) -> bytes:
                 Paragraph(escape(ln.explanation), st["Small"]),
             ]
         )
+    widths = [10 * mm, 40 * mm, 14 * mm, 15 * mm, 12 * mm, 13 * mm, 23 * mm, 47 * mm]
+    story.append(_grid(rows, widths, numeric=(0, 2, 3, 4, 5, 6)))
     story.append(
-        pdf.table(rows, col_widths=[9 * mm, 44 * mm, 12 * mm, 12 * mm, 11 * mm, 14 * mm, 22 * mm, 50 * mm])
+        KeepTogether(
+            [
+                Spacer(1, 10 * mm),
+                p(_("Ο/Η Δήμαρχος"), "Right"),
+                Spacer(1, 14 * mm),
+                p(_("(υπογραφή – σφραγίδα)"), "Right"),
+            ]
+        )
     )
-    story += [
-        Spacer(1, 10 * mm),
-        p(_("Ο/Η Δήμαρχος"), "Right"),
-        Spacer(1, 14 * mm),
-        p(_("(υπογραφή – σφραγίδα)"), "Right"),
-    ]
+    rest = [ln for ln in data["lines"] if not ln.quantity]
+    if rest:
+        story += [
+            PageBreak(),
+            p(_("Παράρτημα: ανάγκες που δεν καλύπτονται από τον προϋπολογισμό"), "Heading"),
+            p(
+                _("%(n)s γραμμές, συνολικού κόστους %(cost)s, με τη σειρά προτεραιότητάς τους.")
+                % {"n": len(rest), "cost": fmt_eur(sum(ln.unit_price * ln.gap for ln in rest))},
+                "Small",
+            ),
+        ]
+        rows = [[_("Α/Α"), _("Σχολείο"), _("Κατηγορία"), _("Κενό"), _("Κόστος")]]
+        for ln in rest:
+            rows.append([ln.rank, ln.school.name, ln.category.name, ln.gap, fmt_eur(ln.unit_price * ln.gap)])
+        story.append(_grid(rows, [14 * mm, 70 * mm, 50 * mm, 14 * mm, 26 * mm], numeric=(0, 3, 4)))
     return pdf.build_pdf(
         story,
         municipality=municipality,

@@ -138,7 +138,10 @@ def overview(*, municipality: Municipality, today: date | None = None) -> list[d
         .order_by()
     )
     result = []
-    for school in School.objects.filter(municipality=municipality, is_active=True).select_related("unit"):
+    for school in sorted(
+        School.objects.filter(municipality=municipality, is_active=True).select_related("unit"),
+        key=school_sort_key,
+    ):
         pupils, teachers = stats.get(school.pk, (0, 0))
         entry = per_school.get(school.pk, {"devices": 0, "past_life": 0, "age_sum": 0.0, "aged": 0})
         result.append(
@@ -155,6 +158,16 @@ def overview(*, municipality: Municipality, today: date | None = None) -> list[d
             }
         )
     return result
+
+
+_TYPE_ORDER = {"primary": 0, "kindergarten": 1, "secondary": 2}
+
+
+def school_sort_key(school: School) -> tuple[int, int, str]:
+    """Primary schools first, then kindergartens; «2ο» before «10ο»; villages after the numbered ones."""
+    head = school.name.split("ο", 1)[0]
+    number = int(head) if head.isdigit() else 10_000
+    return (_TYPE_ORDER.get(school.school_type, 9), number, school.name)
 
 
 def overdue_loans(*, municipality: Municipality, today: date | None = None) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dimos.core.exceptions import ApplicationError
+from dimos.core.models import MunicipalUnit
 from dimos.core.files import IMAGE_TYPES, read_upload
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404, tenant_queryset
 from dimos.schools import documents, forms, selectors, services
@@ -100,7 +100,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "schools/overview.html",
-        {"rows": rows, "points_json": json.dumps(points), "totals": totals, "municipality_obj": municipality},
+        {
+            "rows": rows,
+            "points": points,
+            "units": [
+                {"name": u.name, "boundary": u.boundary}
+                for u in MunicipalUnit.objects.filter(municipality=municipality)
+            ],
+            "totals": totals,
+        },
     )
 
 
