@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dimos.core.exceptions import ApplicationError
-from dimos.core.models import MunicipalUnit
 from dimos.core.files import IMAGE_TYPES, read_upload
+from dimos.core.models import MunicipalUnit
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404, tenant_queryset
 from dimos.schools import documents, forms, selectors, services
 from dimos.schools.access import is_director, scope, scoped_get_or_404, visible_schools
