@@ -273,3 +273,11 @@ def test_bad_asset_and_standard_input(w, bob_client) -> None:
     assert "δεν ανήκει στην κατηγορία" in page
     response = bob_client.post(reverse("schools:asset_status", args=[w.asset.pk]), {"status": "on_loan"})
     assert response.status_code == 400
+
+
+def test_pages_in_english(w, bob_client, settings) -> None:
+    bob_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = bob_client.get(reverse("schools:overview")).content.decode()
+    assert "Digital schools: overview" in page and "Devices per pupil on the map" in page
+    page = bob_client.get(reverse("schools:asset_detail", args=[w.asset.pk])).content.decode()
+    assert "Report a fault" in page and "Serial number" in page
