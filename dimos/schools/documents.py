@@ -272,7 +272,7 @@ def labels_pdf(assets: list[Asset], *, municipality: Any, base_url: str) -> byte
             f"<b>{escape(a.tag)}</b><br/>{escape(str(a.model))}<br/>{escape(a.school.name if a.school else '')}",
             st["Small"],
         )
-        inner = Table([[qr_flowable(url, size_mm=22), text]], colWidths=[24 * mm, 34 * mm])
+        inner = Table([[qr_flowable(url, size_mm=21), text]], colWidths=[23 * mm, 32 * mm])
         inner.setStyle(
             TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 1)])
         )
