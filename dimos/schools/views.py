@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from dimos.core.exceptions import ApplicationError
 from dimos.core.files import IMAGE_TYPES, read_upload
 from dimos.core.models import MunicipalUnit
+from dimos.core.qr import qr_svg
+from dimos.core.services import audit_record
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404, tenant_queryset
 from dimos.schools import documents, forms, selectors, services
 from dimos.schools.access import is_director, scope, scoped_get_or_404, visible_schools
@@ -284,18 +286,10 @@ def asset_create(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     form = forms.AssetForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
+        text_fields = ("serial", "room", "supplier", "order_ref", "funding_source")
+        data = {k: ("" if v is None and k in text_fields else v) for k, v in form.cleaned_data.items()}
         asset = _try(
-            form,
-            lambda: services.asset_create(
-                municipality=municipality,
-                actor=request.user,
-                **{
-                    k: v
-                    if v is not None
-                    else ("" if k in ("serial", "room", "supplier", "order_ref", "funding_source") else None)
-                    for k, v in form.cleaned_data.items()
-                },
-            ),
+            form, lambda: services.asset_create(municipality=municipality, actor=request.user, **data)
         )
         if asset is not None:
             messages.success(request, _("Καταχωρίστηκε το πάγιο %(tag)s.") % {"tag": asset.tag})
@@ -319,11 +313,14 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     asset = _asset(request, pk)
     choices = [(s, AssetStatus(s).label) for s in sorted(MANUAL_TRANSITIONS[asset.status])]
+    url = request.build_absolute_uri()
     return render(
         request,
         "schools/asset_detail.html",
         {
             "asset": asset,
+            "qr": qr_svg(url, scale=3, title=asset.tag),
+            "url": url,
             "events": asset.events.select_related("actor", "from_school", "to_school"),
             "loans": asset.loans.all()[:20],
             "repairs": asset.repairs.all()[:20],
@@ -852,6 +849,8 @@ def loan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         municipality,
         pk=pk,
     )
+    # The agreement carries a pupil's and a guardian's names: every read is audited.
+    audit_record(action="schools.loan_agreement_viewed", actor=request.user, obj=loan)
     return _pdf(documents.loan_agreement_pdf(loan), f"loan-{loan.pk}.pdf")
 
 

@@ -281,3 +281,32 @@ def test_pages_in_english(w, bob_client, settings) -> None:
     assert "Digital schools: overview" in page and "Devices per pupil on the map" in page
     page = bob_client.get(reverse("schools:asset_detail", args=[w.asset.pk])).content.decode()
     assert "Report a fault" in page and "Serial number" in page
+
+
+def test_create_asset_page_and_qr_on_asset_page(w, bob_client) -> None:
+    response = bob_client.post(
+        reverse("schools:asset_create"),
+        {
+            "model": w.board.pk,
+            "serial": "IB-NEW-1",
+            "school": w.school.pk,
+            "room": "Β2",
+            "status": "deployed",
+            "cost": "1800.00",
+            "purchase_date": "2026-09-01",
+        },
+    )
+    asset = Asset.objects.get(serial="IB-NEW-1")
+    assert response.url == reverse("schools:asset_detail", args=[asset.pk])
+    assert asset.tag.startswith("SER-") and asset.room == "Β2" and asset.supplier == ""
+    page = bob_client.get(response.url).content.decode()
+    assert "<svg" in page and f"/assets/{asset.pk}/" in page
+
+
+def test_reading_a_loan_agreement_is_audited(w, bob_client) -> None:
+    from dimos.core.models import AuditEvent
+
+    bob_client.get(reverse("schools:loan_pdf", args=[w.loan.pk]))
+    assert AuditEvent.objects.filter(
+        action="schools.loan_agreement_viewed", object_id=str(w.loan.pk)
+    ).exists()
