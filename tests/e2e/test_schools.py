@@ -56,7 +56,7 @@ def test_director_reports_a_broken_tablet(browser_page: Any, live_server: Any, s
     assert_accessible(page)
     # Submitting without a description names the field.
     page.get_by_role("button", name="Αποθήκευση").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()
     page.get_by_label("Περιγραφή βλάβης").fill("Η οθόνη του tablet έσπασε στο διάλειμμα.")
     page.get_by_label("Φωτογραφία (προαιρετικά)").set_input_files(
         files=[{"name": "tablet.png", "mimeType": "image/png", "buffer": _png()}]
