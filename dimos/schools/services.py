@@ -113,6 +113,7 @@ def school_year_set(*, school: School, year: int, pupils: int, teachers: int, ac
 # --- Assets ------------------------------------------------------------------------
 
 
+@transaction.atomic
 def asset_tags_allocate(*, municipality: Municipality, count: int = 1) -> list[str]:
     """Take the next ``count`` asset numbers under a row lock, inside the caller's transaction.
 
