@@ -309,3 +309,14 @@ def test_budget_cap_below_zero_is_refused(serres) -> None:
         )
     assert exc.value.field == "budget_cap"
     assert w.school.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tag_allocation_outside_any_transaction(serres) -> None:
+    # Callers like the benchmark and management shells run in autocommit mode.
+    assert services.asset_tags_allocate(municipality=serres, count=3) == [
+        "SER-000001",
+        "SER-000002",
+        "SER-000003",
+    ]
+    assert services.asset_tags_allocate(municipality=serres) == ["SER-000004"]
