@@ -310,3 +310,17 @@ def test_reading_a_loan_agreement_is_audited(w, bob_client) -> None:
     assert AuditEvent.objects.filter(
         action="schools.loan_agreement_viewed", object_id=str(w.loan.pk)
     ).exists()
+
+
+def test_region_viewer_reads_but_cannot_write(w, region_viewer) -> None:
+    client = client_for(region_viewer, SERRES_HOST)
+    for name, kwargs in [
+        ("schools:overview", {}),
+        ("schools:school_detail", {"pk": w.school.pk}),
+        ("schools:asset_detail", {"pk": w.asset.pk}),
+        ("schools:proposal_detail", {"pk": w.proposal.pk}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+    response = client.post(reverse("schools:asset_status", args=[w.asset.pk]), {"status": "retired"})
+    assert response.status_code == 404
+    assert Asset.objects.get(pk=w.asset.pk).status == AssetStatus.DEPLOYED
