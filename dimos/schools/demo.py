@@ -381,3 +381,27 @@ def seed(ctx: Any) -> None:
         f"Ψηφιακά σχολεία: {len(schools)} σχολεία, {Asset.objects.filter(municipality=serres).count()} πάγια "
         f"(+{created} νέα)· /staff/schools/ (admin.serres) και «Το σχολείο μου» (director.school)."
     )
+
+
+def background(stop: Any) -> None:
+    """In the demo, send the daily reminders (expiring licences, overdue loans) once an hour.
+
+    Both are idempotent per day/expiry date; production runs ``manage.py schools_reminders`` from cron.
+    """
+    import logging
+    import time
+
+    from django.db import close_old_connections
+
+    log = logging.getLogger("dimos.schools")
+    next_run = 0.0
+    while not stop():
+        if time.monotonic() >= next_run:
+            close_old_connections()
+            try:
+                services.licence_reminders_send()
+                services.loan_overdue_reminders_send()
+            except Exception:
+                log.exception("schools demo reminders failed")
+            next_run = time.monotonic() + 3600
+        time.sleep(1)
