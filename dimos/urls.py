@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("dimos.core.urls")),
     path("accounts/", include("dimos.accounts.urls")),
     path("", include("dimos.appointments.urls")),
+    path("staff/schools/", include("dimos.schools.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
