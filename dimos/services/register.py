@@ -1,0 +1,142 @@
+"""The electronic protocol register: gapless numbers per municipality per year.
+
+Architecture rule 3: a number is taken from a counter row locked in the same
+transaction that stores the entry, so a rolled-back transaction gives its number
+back and two writers never get the same one (``select_for_update`` on
+PostgreSQL; on SQLite the IMMEDIATE transaction mode already serialises
+writers). The unique constraint (municipality, year, number) is the safety net.
+
+Municipalities that keep their own register (e.g. ΙΡΙΔΑ) plug in an
+``ExternalRegister`` subclass through ``settings.DIMOS_PROTOCOL_REGISTER``; the
+built-in register is the default. See docs/services/api.md.
+"""
+
+from __future__ import annotations
+
+import abc
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from dimos.core.models import Municipality
+from dimos.services.constants import Direction
+from dimos.services.models import ProtocolCounter, ProtocolEntry
+
+
+def protocol_allocate(
+    *,
+    municipality: Municipality,
+    direction: str,
+    subject: str,
+    correspondent: str,
+    obj: Any = None,
+    external_ref: str = "",
+) -> ProtocolEntry:
+    """Take the next number and store the entry, in the caller's transaction."""
+    if direction not in Direction.values:
+        raise ValueError(f"unknown direction {direction!r}")
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    with transaction.atomic():
+        counter = (
+            ProtocolCounter.objects.select_for_update().filter(municipality=municipality, year=year).first()
+        )
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    ProtocolCounter.objects.create(municipality=municipality, year=year, last_number=0)
+            except IntegrityError:
+                pass  # another writer created it first; lock theirs below
+            counter = ProtocolCounter.objects.select_for_update().get(municipality=municipality, year=year)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        return ProtocolEntry.objects.create(
+            municipality=municipality,
+            year=year,
+            number=counter.last_number,
+            registered_at=now,
+            direction=direction,
+            subject=subject[:300],
+            correspondent=correspondent[:200],
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None and obj.pk else "",
+            external_ref=external_ref,
+        )
+
+
+class ProtocolRegister(abc.ABC):
+    """Where protocol numbers come from."""
+
+    @abc.abstractmethod
+    def register(
+        self, *, municipality: Municipality, direction: str, subject: str, correspondent: str, obj: Any = None
+    ) -> ProtocolEntry:
+        """Record an incoming or outgoing item and return its entry (with number)."""
+
+
+class BuiltinRegister(ProtocolRegister):
+    """The platform's own gapless register (the default)."""
+
+    def register(
+        self, *, municipality: Municipality, direction: str, subject: str, correspondent: str, obj: Any = None
+    ) -> ProtocolEntry:
+        return protocol_allocate(
+            municipality=municipality,
+            direction=direction,
+            subject=subject,
+            correspondent=correspondent,
+            obj=obj,
+        )
+
+
+class ExternalRegister(ProtocolRegister):
+    """Base for a municipality's own register system (ΙΡΙΔΑ-style web service).
+
+    A subclass implements ``request_number`` (a call to the external system that
+    returns the number it gave, its year and its own reference). The entry is
+    mirrored locally so pages, receipts and documents work the same; the
+    external system owns the sequence, the unique constraint still guards it.
+    If the call fails it raises, the caller's transaction rolls back, and the
+    application stays a draft: nothing half-registered is left behind.
+    """
+
+    @abc.abstractmethod
+    def request_number(
+        self, *, municipality: Municipality, direction: str, subject: str, correspondent: str
+    ) -> tuple[int, int, str]:
+        """Return (number, year, external reference) from the external register."""
+
+    def register(
+        self, *, municipality: Municipality, direction: str, subject: str, correspondent: str, obj: Any = None
+    ) -> ProtocolEntry:
+        number, year, ref = self.request_number(
+            municipality=municipality, direction=direction, subject=subject, correspondent=correspondent
+        )
+        return ProtocolEntry.objects.create(
+            municipality=municipality,
+            year=year,
+            number=number,
+            direction=direction,
+            subject=subject[:300],
+            correspondent=correspondent[:200],
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None and obj.pk else "",
+            external_ref=ref[:80],
+        )
+
+
+@lru_cache(maxsize=8)
+def _register_class(path: str) -> type[ProtocolRegister]:
+    cls = import_string(path)
+    if not (isinstance(cls, type) and issubclass(cls, ProtocolRegister)):
+        raise TypeError(f"{path} is not a ProtocolRegister")
+    return cls
+
+
+def get_register() -> ProtocolRegister:
+    path = getattr(settings, "DIMOS_PROTOCOL_REGISTER", "dimos.services.register.BuiltinRegister")
+    return _register_class(path)()
