@@ -227,6 +227,7 @@ class ApplicationForm(AccessibleForm):
             return
         if name in self.locked:
             field.disabled = True
+            field.initial = prefill_values(self.service, self.user).get(name, "")
             field.help_text = _t("Από τα στοιχεία ταυτοποίησής σας (TaxisNet).")
         self.fields[name] = field
 

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
-from dimos.core.pdf import build_pdf, styles, table
+from dimos.core.pdf import build_pdf, greek_upper, styles, table
 from dimos.core.qr import qr_flowable
 from dimos.services.codes import code_display
 from dimos.services.forms import display_value, field_specs
@@ -64,13 +64,13 @@ def issued_document_pdf(
         [
             [
                 _p("", st["Normal"]),
-                _p(f"{municipality.name_el.replace('Δήμος ', '')}, {local:%d/%m/%Y}", st["Right"]),
+                _p(f"Ημερομηνία: {local:%d/%m/%Y}", st["Right"]),
             ],
             [_p("", st["Normal"]), _p(f"Αρ. Πρωτ.: {protocol_label}", st["Right"])],
         ],
         colWidths=[90 * mm, 84 * mm],
     )
-    story: list[Any] = [head, Spacer(1, 8 * mm), _p(title.upper(), st["Title"]), Spacer(1, 4 * mm)]
+    story: list[Any] = [head, Spacer(1, 8 * mm), _p(greek_upper(title), st["Title"]), Spacer(1, 4 * mm)]
     body = render_document_text(application.service.document_template, ctx)
     for paragraph in body.split("\n\n"):
         story += [_p(paragraph.strip(), st["Normal"]), Spacer(1, 3 * mm)]
