@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dimos.core.exceptions import ApplicationError
 from dimos.core.models import Department
 from dimos.core.navigation import _reverse as safe_reverse
-from dimos.core.qr import qr_svg
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
 from dimos.services import selectors, services
 from dimos.services.codes import code_display, code_is_valid, code_normalize
@@ -780,7 +779,6 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
         )
     else:
         services.verification_log(municipality=municipality, document=None, how="lookup", result="not_found")
-    url = request.build_absolute_uri()
     return render(
         request,
         "services/verify_document.html",
@@ -789,7 +787,6 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
             "code_display": code_display(normal),
             "comparison": comparison,
             "upload_form": upload_form,
-            "qr": qr_svg(url, title=_("Κωδικός QR αυτής της σελίδας")) if document else "",
             "Status": DocumentStatus,
         },
         status=200 if document else 404,
