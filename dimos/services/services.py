@@ -140,7 +140,7 @@ def _store_files(
 def _locked(application_id: int, municipality: Municipality) -> Application:
     try:
         return (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("service", "citizen", "municipality", "department")
             .get(pk=application_id, municipality=municipality)
         )
@@ -644,7 +644,7 @@ def document_revoke(
 ) -> IssuedDocument:
     _require_staff(actor, municipality)
     document = (
-        IssuedDocument.objects.select_for_update()
+        IssuedDocument.objects.select_for_update(of=("self",))
         .select_related("application__citizen", "application__service")
         .filter(pk=document_id, municipality=municipality)
         .first()

@@ -5,7 +5,7 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from dimos.core.workdays import orthodox_easter
 from dimos.services.codes import (
@@ -133,7 +133,7 @@ def test_eight_threads_get_exactly_one_to_n(serres: Any) -> None:
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()
 
     pool = [threading.Thread(target=work) for _ in range(threads)]
     for t in pool:
@@ -160,7 +160,7 @@ def test_concurrent_rollbacks_leave_no_gap(serres: Any) -> None:
         except RuntimeError:
             pass
         finally:
-            close_old_connections()
+            connection.close()
 
     pool = [threading.Thread(target=work, args=(i,)) for i in range(8)]
     for t in pool:
