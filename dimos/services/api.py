@@ -215,7 +215,7 @@ class StaffApplicationOutSerializer(serializers.Serializer):
     protocol = serializers.CharField(source="protocol_label")
     submitted_at = serializers.DateTimeField(allow_null=True)
     deadline = serializers.DateField(allow_null=True)
-    department = serializers.CharField(source="department.code", default="", read_only=True)
+    department_id = serializers.IntegerField(allow_null=True)
     assignee = serializers.CharField(source="assignee.username", default="", read_only=True)
 
 

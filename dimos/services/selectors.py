@@ -80,8 +80,27 @@ def application_queue(
         qs = qs.filter(status=Status.AWAITING_CITIZEN)
     elif view == "done":
         qs = qs.filter(status__in=[Status.ISSUED, Status.REJECTED, Status.CLOSED])
-    return qs.select_related("service", "protocol", "assignee", "department", "citizen").order_by(
-        "deadline", "pk"
+    return (
+        qs.select_related("service", "protocol", "assignee", "citizen")
+        .only(
+            "pk",
+            "status",
+            "deadline",
+            "paused_on",
+            "assignee_id",
+            "municipality_id",
+            "service__title_el",
+            "service__title_en",
+            "protocol__year",
+            "protocol__number",
+            "citizen__first_name",
+            "citizen__last_name",
+            "citizen__username",
+            "assignee__first_name",
+            "assignee__last_name",
+            "assignee__username",
+        )
+        .order_by("deadline", "pk")
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -47,6 +48,7 @@ from dimos.services.forms import (
 )
 from dimos.services.models import Attachment, IssuedDocument, ProtocolEntry
 from dimos.services.pdfs import receipt_pdf, register_pdf
+from dimos.services.rendering import queue_rows
 
 # --- Public catalogue ----------------------------------------------------------
 
@@ -401,19 +403,22 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     qs = selectors.application_queue(
         municipality=municipality, department_id=department_id, view=view, assignee=request.user
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    soon = selectors.due_soon_limit(municipality, today)
     return render(
         request,
         "services/staff/queue.html",
         {
             "page": page,
+            "rows": queue_rows(page.object_list, today=today, soon=soon),
             "view": view,
             "views": QUEUE_VIEWS_LABELS,
             "counts": selectors.queue_counts(municipality=municipality, department_id=department_id),
-            "departments": Department.objects.filter(municipality=municipality).order_by("name_el"),
+            "departments": Department.objects.filter(municipality=municipality)
+            .order_by("name_el")
+            .only("pk", "name_el", "name_en"),
             "department_id": department_id,
-            "today": timezone.localdate(),
-            "soon": selectors.due_soon_limit(municipality),
         },
     )
 
@@ -707,7 +712,7 @@ def rate_limited(request: HttpRequest) -> bool:
     except ValueError:
         cache.set(key, 1, 90)
         return False
-    return count > VERIFY_RATE_PER_MINUTE
+    return count > getattr(settings, "DIMOS_VERIFY_RATE_PER_MINUTE", VERIFY_RATE_PER_MINUTE)
 
 
 def _limited_response(request: HttpRequest) -> HttpResponse:
