@@ -9,8 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _t
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from dimos.core.exceptions import ValidationFailed
@@ -37,27 +36,28 @@ _KEYS = {
 def form_definition_errors(definition: Any) -> list[str]:
     """Problems with a form definition, in Greek (empty when it is valid)."""
     if not isinstance(definition, list):
-        return [_t("Η φόρμα πρέπει να είναι λίστα πεδίων.")]
+        return [gettext("Η φόρμα πρέπει να είναι λίστα πεδίων.")]
     errors: list[str] = []
     seen: set[str] = set()
     for i, spec in enumerate(definition, start=1):
         if not isinstance(spec, dict):
-            errors.append(_t("Πεδίο %(i)s: πρέπει να είναι αντικείμενο.") % {"i": i})
+            errors.append(gettext("Πεδίο %(i)s: πρέπει να είναι αντικείμενο.") % {"i": i})
             continue
         name = spec.get("name", "")
         if not isinstance(name, str) or not _NAME.match(name):
-            errors.append(_t("Πεδίο %(i)s: μη έγκυρο όνομα (λατινικά πεζά, ψηφία, _).") % {"i": i})
+            errors.append(gettext("Πεδίο %(i)s: μη έγκυρο όνομα (λατινικά πεζά, ψηφία, _).") % {"i": i})
         elif name in seen:
-            errors.append(_t("Πεδίο %(i)s: το όνομα %(name)s επαναλαμβάνεται.") % {"i": i, "name": name})
+            errors.append(gettext("Πεδίο %(i)s: το όνομα %(name)s επαναλαμβάνεται.") % {"i": i, "name": name})
         seen.add(str(name))
         if spec.get("type") not in FieldType.values:
-            errors.append(_t("Πεδίο %(i)s: άγνωστος τύπος.") % {"i": i})
+            errors.append(gettext("Πεδίο %(i)s: άγνωστος τύπος.") % {"i": i})
         if not spec.get("label_el"):
-            errors.append(_t("Πεδίο %(i)s: λείπει η ετικέτα.") % {"i": i})
+            errors.append(gettext("Πεδίο %(i)s: λείπει η ετικέτα.") % {"i": i})
         unknown = set(spec) - _KEYS
         if unknown:
             errors.append(
-                _t("Πεδίο %(i)s: άγνωστα κλειδιά %(keys)s.") % {"i": i, "keys": ", ".join(sorted(unknown))}
+                gettext("Πεδίο %(i)s: άγνωστα κλειδιά %(keys)s.")
+                % {"i": i, "keys": ", ".join(sorted(unknown))}
             )
         if spec.get("type") in (FieldType.CHOICE, FieldType.MULTICHOICE):
             choices = spec.get("choices")
@@ -70,10 +70,11 @@ def form_definition_errors(definition: Any) -> list[str]:
                 )
             ):
                 errors.append(
-                    _t("Πεδίο %(i)s: οι επιλογές πρέπει να είναι [τιμή, ετικέτα, (ετικέτα en)].") % {"i": i}
+                    gettext("Πεδίο %(i)s: οι επιλογές πρέπει να είναι [τιμή, ετικέτα, (ετικέτα en)].")
+                    % {"i": i}
                 )
         if spec.get("prefill") and spec["prefill"] not in PREFILL_SOURCES:
-            errors.append(_t("Πεδίο %(i)s: άγνωστη πηγή προσυμπλήρωσης.") % {"i": i})
+            errors.append(gettext("Πεδίο %(i)s: άγνωστη πηγή προσυμπλήρωσης.") % {"i": i})
     return errors
 
 
@@ -219,7 +220,7 @@ class ApplicationForm(AccessibleForm):
             field = MultipleFileField(required=required and have == 0, **common)
             field.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
             if not common["help_text"]:
-                field.help_text = _t("PDF, JPG ή PNG, έως %(mb)s MB το καθένα, έως %(n)s αρχεία.") % {
+                field.help_text = gettext("PDF, JPG ή PNG, έως %(mb)s MB το καθένα, έως %(n)s αρχεία.") % {
                     "mb": ATTACHMENT_MAX_BYTES // 1_048_576,
                     "n": int(spec.get("max_files", ATTACHMENT_MAX_PER_FIELD)),
                 }
@@ -228,7 +229,7 @@ class ApplicationForm(AccessibleForm):
         if name in self.locked:
             field.disabled = True
             field.initial = prefill_values(self.service, self.user).get(name, "")
-            field.help_text = _t("Από τα στοιχεία ταυτοποίησής σας (TaxisNet).")
+            field.help_text = gettext("Από τα στοιχεία ταυτοποίησής σας (TaxisNet).")
         self.fields[name] = field
 
     def clean(self) -> dict[str, Any]:
@@ -242,7 +243,7 @@ class ApplicationForm(AccessibleForm):
             if kind == FieldType.ADDRESS:
                 lat, lon = cleaned.get(f"{name}__lat"), cleaned.get(f"{name}__lon")
                 if (lat is None) != (lon is None):
-                    self.add_error(name, _t("Δώστε και τις δύο συντεταγμένες ή καμία."))
+                    self.add_error(name, gettext("Δώστε και τις δύο συντεταγμένες ή καμία."))
                 elif (
                     lat is not None
                     and lon is not None
@@ -254,12 +255,14 @@ class ApplicationForm(AccessibleForm):
                         )
                     )
                 ):
-                    self.add_error(name, _t("Το σημείο στον χάρτη είναι εκτός των ορίων του δήμου."))
+                    self.add_error(name, gettext("Το σημείο στον χάρτη είναι εκτός των ορίων του δήμου."))
             if kind == FieldType.FILE:
                 uploads = cleaned.get(name) or []
                 limit = int(spec.get("max_files", ATTACHMENT_MAX_PER_FIELD))
                 if len(uploads) + self.existing_files.get(name, 0) > limit:
-                    self.add_error(name, _t("Επιτρέπονται έως %(n)s αρχεία σε αυτό το πεδίο.") % {"n": limit})
+                    self.add_error(
+                        name, gettext("Επιτρέπονται έως %(n)s αρχεία σε αυτό το πεδίο.") % {"n": limit}
+                    )
                     continue
                 read: list[tuple[str, bytes, str]] = []
                 for upload in uploads:
@@ -276,7 +279,8 @@ class ApplicationForm(AccessibleForm):
                     total_new += len(read)
         if total_new + sum(self.existing_files.values()) > ATTACHMENT_MAX_PER_APPLICATION:
             raise ValidationError(
-                _t("Μία αίτηση μπορεί να έχει έως %(n)s συνημμένα.") % {"n": ATTACHMENT_MAX_PER_APPLICATION}
+                gettext("Μία αίτηση μπορεί να έχει έως %(n)s συνημμένα.")
+                % {"n": ATTACHMENT_MAX_PER_APPLICATION}
             )
         return cleaned
 
@@ -328,7 +332,7 @@ def display_value(spec: dict[str, Any], value: Any) -> str:
     if kind == FieldType.ADDRESS and isinstance(value, dict):
         return value.get("text") or "—"
     if kind == FieldType.YESNO:
-        return _t("Ναι") if value == "yes" else _t("Όχι")
+        return gettext("Ναι") if value == "yes" else gettext("Όχι")
     if kind in (FieldType.CHOICE, FieldType.MULTICHOICE):
         labels = dict(_choices(spec))
         items = value if isinstance(value, list) else [value]
@@ -368,7 +372,7 @@ class AnswerForm(AccessibleForm):
     def clean_files(self) -> list[tuple[str, bytes, str]]:
         uploads = self.cleaned_data.get("files") or []
         if len(uploads) > ATTACHMENT_MAX_PER_FIELD:
-            raise ValidationError(_t("Επιτρέπονται έως %(n)s αρχεία.") % {"n": ATTACHMENT_MAX_PER_FIELD})
+            raise ValidationError(gettext("Επιτρέπονται έως %(n)s αρχεία.") % {"n": ATTACHMENT_MAX_PER_FIELD})
         read = []
         for upload in uploads:
             try:
@@ -388,9 +392,9 @@ class RangeForm(AccessibleForm):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if end < start:
-                raise ValidationError(_t("Η ημερομηνία «Έως» είναι πριν από την «Από»."))
+                raise ValidationError(gettext("Η ημερομηνία «Έως» είναι πριν από την «Από»."))
             if (end - start).days > 366:
-                raise ValidationError(_t("Επιλέξτε διάστημα έως ένα έτος."))
+                raise ValidationError(gettext("Επιλέξτε διάστημα έως ένα έτος."))
         return cleaned
 
 
