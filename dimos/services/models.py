@@ -204,10 +204,10 @@ class Application(TenantModel):
         verbose_name_plural = _("αιτήσεις")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(
-                fields=["municipality", "department", "status", "deadline"], name="application_queue_idx"
-            ),
-            models.Index(fields=["municipality", "status", "deadline"], name="application_deadline_idx"),
+            # The queue walks these in deadline order and stops after one page (no sort of all rows).
+            models.Index(fields=["municipality", "department", "deadline"], name="application_queue_idx"),
+            models.Index(fields=["municipality", "deadline"], name="application_deadline_idx"),
+            models.Index(fields=["municipality", "department", "status"], name="application_status_idx"),
             models.Index(fields=["municipality", "citizen", "created_at"], name="application_citizen_idx"),
         ]
 

@@ -160,6 +160,8 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 values=values,
                 files=form.new_files if valid else {},
             )
+        if draft and "autosave" in request.POST:
+            return HttpResponse(status=204)  # saved as the citizen types (script on the page)
         if valid:
             if draft:
                 messages.success(request, _("Το πρόχειρο αποθηκεύτηκε. Μπορείτε να συνεχίσετε αργότερα."))
@@ -183,6 +185,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "file_fields": {s["name"] for s in field_specs(service) if s["type"] == FieldType.FILE},
             "address_fields": [s["name"] for s in field_specs(service) if s["type"] == FieldType.ADDRESS],
             "municipality": municipality,
+            "autosaved_text": _("Το πρόχειρο αποθηκεύτηκε αυτόματα."),
         },
     )
 
@@ -380,6 +383,30 @@ def my_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse
 # --- Staff: the queue and one application -------------------------------------
 
 
+class QueuePage:
+    """Offset pagination without COUNT(*): one extra row tells whether a next page exists."""
+
+    size = 25
+
+    def __init__(self, rows: list[Any], number: int) -> None:
+        self.object_list = rows[: self.size]
+        self.number = number
+        self.has_next = len(rows) > self.size
+        self.has_previous = number > 1
+        self.has_other_pages = self.has_next or self.has_previous
+        self.next_page_number = number + 1
+        self.previous_page_number = number - 1
+
+    @classmethod
+    def of(cls, qs: Any, raw: str | None) -> QueuePage:
+        try:
+            number = max(1, min(int(raw or 1), 10_000))
+        except ValueError:
+            number = 1
+        start = (number - 1) * cls.size
+        return cls(list(qs[start : start + cls.size + 1]), number)
+
+
 def _department_choice(request: HttpRequest, municipality: Any) -> int | None:
     raw = request.GET.get("department")
     if raw == "all":
@@ -403,9 +430,14 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     qs = selectors.application_queue(
         municipality=municipality, department_id=department_id, view=view, assignee=request.user
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = QueuePage.of(qs, request.GET.get("page"))
     today = timezone.localdate()
     soon = selectors.due_soon_limit(municipality, today)
+    counts_key = f"services:queue_counts:{municipality.pk}:{department_id}"
+    counts = cache.get(counts_key)
+    if counts is None:  # a minute's staleness keeps the page fast with tens of thousands of rows
+        counts = selectors.queue_counts(municipality=municipality, department_id=department_id, today=today)
+        cache.set(counts_key, counts, 60)
     return render(
         request,
         "services/staff/queue.html",
@@ -414,7 +446,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
             "rows": queue_rows(page.object_list, today=today, soon=soon),
             "view": view,
             "views": QUEUE_VIEWS_LABELS,
-            "counts": selectors.queue_counts(municipality=municipality, department_id=department_id),
+            "counts": counts,
             "departments": Department.objects.filter(municipality=municipality)
             .order_by("name_el")
             .only("pk", "name_el", "name_en"),

@@ -222,3 +222,14 @@ def test_submitted_application_cannot_be_edited(citizen_client: Any, submitted: 
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.data["address"]["text"].startswith("Μεραρχίας 12")
+
+
+def test_autosave_keeps_the_draft_without_a_page_load(citizen_client: Any, catalogue: Any) -> None:
+    app = _start(citizen_client)
+    response = citizen_client.post(
+        reverse("services:application_edit", args=[app.pk]),
+        {"save": "1", "autosave": "1", "father_name": "Γεώργιος", "since": "not a date"},
+    )
+    assert response.status_code == 204
+    app.refresh_from_db()
+    assert app.data["father_name"] == "Γεώργιος" and "since" not in app.data
