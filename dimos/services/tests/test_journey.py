@@ -233,3 +233,13 @@ def test_autosave_keeps_the_draft_without_a_page_load(citizen_client: Any, catal
     assert response.status_code == 204
     app.refresh_from_db()
     assert app.data["father_name"] == "Γεώργιος" and "since" not in app.data
+
+
+def test_pages_speak_english_too(anon_client: Any, catalogue: Any) -> None:
+    from django.conf import settings
+
+    anon_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = anon_client.get(reverse("services:catalogue")).content.decode()
+    assert "Certificate of permanent residence" in page and "Services on gov.gr" in page
+    detail = anon_client.get(reverse("services:service_detail", args=["monimi-katoikia"])).content.decode()
+    assert "Sign in to apply" in detail and "Legal basis" in detail
