@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dimos.core.exceptions import Conflict, NotFound, TransitionNotAllowed, ValidationFailed
@@ -96,6 +96,8 @@ def _event(
 
 
 def _notify_citizen(application: Application, key: str, **extra: Any) -> None:
+    with translation.override("en"):
+        status_en = str(Status(application.status).label)
     notify(
         municipality=application.municipality,
         key=key,
@@ -106,6 +108,7 @@ def _notify_citizen(application: Application, key: str, **extra: Any) -> None:
             "protocol": application.protocol_label,
             "status": application.get_status_display(),
             "status_code": application.status,
+            "status_en": status_en,
             "deadline": application.deadline.strftime("%d/%m/%Y") if application.deadline else "",
             "application_id": application.pk,
             **extra,

@@ -313,3 +313,24 @@ def test_appointment_outcome_links_only_when_the_app_exists(
     )
     page = anon_client.get(reverse("services:service_detail", args=["rantevou"]))
     assert page.status_code == 200  # appointments:book may not exist: no link, no error
+
+
+def test_notifications_follow_the_citizens_language(alice: Any, serres: Any, submitted: Application) -> None:
+    from dimos.core.models import Notification
+
+    citizen = submitted.citizen
+    citizen.language = "en"
+    citizen.save()
+    services.application_transition(
+        application_id=submitted.pk,
+        municipality=serres,
+        actor=alice,
+        to_status=Status.REJECTED,
+        comment="Not a resident",
+    )
+    message = Notification.objects.filter(key="services.status_changed").latest("pk")
+    assert (
+        message.language == "en" and "is now: Rejected" in message.body and "Not a resident" in message.body
+    )
+    greek = Notification.objects.get(key="services.submitted")
+    assert greek.language == "el" and submitted.protocol_label in greek.subject
