@@ -19,7 +19,7 @@ from dimos.core.exceptions import NotFound, RateLimited, ValidationFailed
 from dimos.core.tenancy import IsMunicipalStaff, require_municipality
 from dimos.services import selectors, services
 from dimos.services.codes import code_display, code_is_valid, code_normalize
-from dimos.services.constants import QUEUE_VIEWS_LABELS, FieldType, Status
+from dimos.services.constants import QUEUE_VIEWS_LABELS, SERVICE_ROLES, FieldType, Status
 from dimos.services.forms import ApplicationForm, field_specs
 from dimos.services.models import Application
 
@@ -234,6 +234,7 @@ class StaffApplicationDetailOutSerializer(StaffApplicationOutSerializer):
 
 class StaffApplicationListApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
+    staff_roles = SERVICE_ROLES
 
     @extend_schema(
         parameters=[
@@ -282,6 +283,7 @@ def _staff_get(request: Request, pk: int) -> Application:
 
 class StaffApplicationApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
+    staff_roles = SERVICE_ROLES
 
     @extend_schema(
         responses=StaffApplicationDetailOutSerializer,
@@ -303,6 +305,7 @@ class StaffTransitionInSerializer(serializers.Serializer):
 
 class StaffTransitionApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
+    staff_roles = SERVICE_ROLES
 
     @extend_schema(
         request=StaffTransitionInSerializer,
@@ -342,6 +345,7 @@ class RegisterEntryOutSerializer(serializers.Serializer):
 
 class RegisterEntriesApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
+    staff_roles = SERVICE_ROLES
 
     @extend_schema(
         parameters=[

@@ -28,6 +28,7 @@ from dimos.services import selectors, services
 from dimos.services.codes import code_display, code_is_valid, code_normalize
 from dimos.services.constants import (
     QUEUE_VIEWS_LABELS,
+    SERVICE_ROLES,
     VERIFY_MAX_PDF_BYTES,
     VERIFY_RATE_PER_MINUTE,
     DocumentStatus,
@@ -419,7 +420,7 @@ def _department_choice(request: HttpRequest, municipality: Any) -> int | None:
     return request.user.department_id if request.user.municipality_id == municipality.pk else None
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_GET
 def staff_queue(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
@@ -463,7 +464,7 @@ def _staff_app(request: HttpRequest, pk: int) -> tuple[Any, Any]:
     return municipality, application
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_GET
 def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
     municipality, application = _staff_app(request, pk)
@@ -510,7 +511,7 @@ def _base_url(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_POST
 def staff_application_action(request: HttpRequest, pk: int) -> HttpResponse:
     municipality, _application = _staff_app(request, pk)
@@ -584,7 +585,7 @@ def staff_application_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("services:staff_application", pk=pk)
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_GET
 def staff_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     municipality, application = _staff_app(request, pk)
@@ -599,7 +600,7 @@ def staff_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpR
     return _file_response(attachment.file, attachment.filename, attachment.content_type)
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_GET
 def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
@@ -607,7 +608,7 @@ def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
     return _file_response(document.pdf, f"{document.code}.pdf", "application/pdf")
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_POST
 def staff_document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
@@ -636,7 +637,7 @@ def _range(request: HttpRequest) -> tuple[RangeForm, dt.date, dt.date]:
     return form, today, today
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
@@ -665,7 +666,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_GET
 def register_csv(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
@@ -699,7 +700,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_GET
 def register_pdf_view(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
@@ -715,7 +716,7 @@ def register_pdf_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_required
+@staff_required(roles=SERVICE_ROLES)
 @require_POST
 def register_void(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)

@@ -334,3 +334,13 @@ def test_notifications_follow_the_citizens_language(alice: Any, serres: Any, sub
     )
     greek = Notification.objects.get(key="services.submitted")
     assert greek.language == "el" and submitted.protocol_label in greek.subject
+
+
+def test_other_staff_roles_do_not_handle_applications(serres: Any, submitted: Application) -> None:
+    from dimos.core.constants import StaffRole
+    from dimos.core.testing import make_staff
+
+    director = make_staff("director", serres, StaffRole.SCHOOL_DIRECTOR)
+    client = client_for(director, SERRES_HOST)
+    assert client.get(reverse("services:staff_queue")).status_code == 404
+    assert client.get(reverse("services-api:staff_applications")).status_code == 404
