@@ -49,7 +49,7 @@ from dimos.services.forms import (
 )
 from dimos.services.models import Attachment, IssuedDocument, ProtocolEntry
 from dimos.services.pdfs import receipt_pdf, register_pdf
-from dimos.services.rendering import queue_rows
+from dimos.services.rendering import QUEUE_COLUMNS, queue_rows
 
 # --- Public catalogue ----------------------------------------------------------
 
@@ -431,7 +431,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     qs = selectors.application_queue(
         municipality=municipality, department_id=department_id, view=view, assignee=request.user
     )
-    page = QueuePage.of(qs, request.GET.get("page"))
+    page = QueuePage.of(qs.values_list(*QUEUE_COLUMNS), request.GET.get("page"))
     today = timezone.localdate()
     soon = selectors.due_soon_limit(municipality, today)
     counts_key = f"services:queue_counts:{municipality.pk}:{department_id}"
