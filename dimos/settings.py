@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dimos.accounts",
     "dimos.appointments",
     "dimos.schools",
+    "dimos.services",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from dimos.appointments.urls import api_urlpatterns as appointments_api
 from dimos.core import views as core_views
 from dimos.core.urls import api_urlpatterns as core_api
+from dimos.services.urls import api_urlpatterns as services_api
+from dimos.services.urls import verify_urlpatterns
 
 admin.site.site_header = "Dimos"
 admin.site.site_title = "Dimos"
@@ -15,6 +17,7 @@ admin.site.site_title = "Dimos"
 api_v1 = [
     path("", include((core_api, "core"), namespace="core-api")),
     path("appointments/", include((appointments_api, "appointments"), namespace="appointments-api")),
+    path("", include((services_api, "services"), namespace="services-api")),
 ]
 
 urlpatterns = [
@@ -22,6 +25,8 @@ urlpatterns = [
     path("accounts/", include("dimos.accounts.urls")),
     path("", include("dimos.appointments.urls")),
     path("staff/schools/", include("dimos.schools.urls")),
+    path("", include("dimos.services.urls")),
+    path("verify/", include((verify_urlpatterns, "verify"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),

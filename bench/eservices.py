@@ -1,0 +1,224 @@
+"""E-services: submit, the clerk queue with 50,000 applications, PDF issuance, and
+verification lookups with 100,000 issued documents (server time, vs. the floor)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+from pathlib import Path
+from typing import Any
+
+from bench.common import Timer, alternate, count_queries, fresh_database, result, time_once, write_results
+
+
+def _bulk(model: Any, rows: list[Any]) -> list[Any]:
+    return model.objects.bulk_create(rows, batch_size=2000)
+
+
+def run(*, quick: bool = False) -> Path:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from dimos.core import demo
+    from dimos.core.models import Department
+    from dimos.services import services
+    from dimos.services.codes import code_generate
+    from dimos.services.constants import Status
+    from dimos.services.demo import seed_catalogue
+    from dimos.services.models import Application, IssuedDocument, ProtocolCounter, ProtocolEntry
+
+    settings.DIMOS_VERIFY_RATE_PER_MINUTE = 10**9  # one client address makes every request here
+    fresh_database()
+    ctx = demo.seed()
+    serres = ctx.serres
+    catalogue = seed_catalogue(serres)
+    User = get_user_model()
+    clerk = User.objects.get(username="clerk.serres")
+    citizens = list(User.objects.filter(username__in=[c[0] for c in demo.DEMO_CITIZENS]))
+    departments = list(Department.objects.filter(municipality=serres))
+    dimotologio = next(d for d in departments if d.code == "dimotologio")
+    local = [s for s in catalogue.values() if not s.is_external]
+    n_apps = 5_000 if quick else 50_000
+    n_docs = 10_000 if quick else 100_000
+    rng = random.Random(7)
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    today = timezone.localdate()
+
+    # Incoming entries and applications (the queue).
+    entries = _bulk(
+        ProtocolEntry,
+        [
+            ProtocolEntry(
+                municipality=serres,
+                year=year,
+                number=i + 1,
+                registered_at=now,
+                direction="in",
+                subject="Αίτηση",
+                correspondent="Πολίτης",
+            )
+            for i in range(n_apps)
+        ],
+    )
+    statuses = [Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_CITIZEN, Status.ISSUED, Status.CLOSED]
+    apps = _bulk(
+        Application,
+        [
+            Application(
+                municipality=serres,
+                service=rng.choice(local),
+                citizen=rng.choice(citizens),
+                status=rng.choice(statuses),
+                data={"purpose": "any"},
+                department=rng.choice(departments),
+                protocol=entries[i],
+                submitted_at=now,
+                deadline=today + dt.timedelta(days=rng.randint(-10, 50)),
+            )
+            for i in range(n_apps)
+        ],
+    )
+    # Outgoing entries and issued documents (verification).
+    out = _bulk(
+        ProtocolEntry,
+        [
+            ProtocolEntry(
+                municipality=serres,
+                year=year,
+                number=n_apps + i + 1,
+                registered_at=now,
+                direction="out",
+                subject="Βεβαίωση",
+                correspondent="Πολίτης",
+            )
+            for i in range(n_docs)
+        ],
+    )
+    codes: set[str] = set()
+    while len(codes) < n_docs:
+        codes.add(code_generate())
+    code_list = sorted(codes)
+    _bulk(
+        IssuedDocument,
+        [
+            IssuedDocument(
+                municipality=serres,
+                application=apps[i % n_apps],
+                code=code_list[i],
+                title="Βεβαίωση μόνιμης κατοικίας",
+                protocol=out[i],
+                issued_at=now,
+                pdf=f"services/documents/bench/{code_list[i]}.pdf",
+                sha256="0" * 64,
+            )
+            for i in range(n_docs)
+        ],
+    )
+    ProtocolCounter.objects.update_or_create(
+        municipality=serres, year=year, defaults={"last_number": n_apps + n_docs}
+    )
+
+    n = 40 if quick else 200
+    timer = Timer()
+    floor = timer.get("/__bench_floor__")
+    rows: list[dict[str, Any]] = []
+
+    # 1. The clerk's queue (department with ~1/15 of 50,000 rows, and all departments).
+    staff = Timer()
+    staff.client.force_login(clerk)
+    for label, query in [
+        ("clerk_queue_department", f"?department={dimotologio.pk}&view=open"),
+        ("clerk_queue_all_departments", "?department=all&view=open"),
+        ("clerk_queue_overdue", "?department=all&view=overdue"),
+    ]:
+        queue = staff.get("/staff/services/" + query)
+        t, f = alternate(queue, floor, n)
+        q1 = count_queries(queue)
+        q2 = count_queries(staff.get("/staff/services/" + query + "&page=20"))
+        rows.append(
+            result(
+                label,
+                "median_seconds",
+                t,
+                f,
+                {"requests": n, "applications": n_apps, "queries_page_1": q1, "queries_page_20": q2},
+                target="ratio <= 3, constant queries",
+            )
+        )
+
+    # 2. Verification lookups among 100,000 documents (public, no login).
+    verify_codes = [rng.choice(code_list) for _ in range(n + 20)]
+    it = iter(verify_codes)
+
+    def verify() -> Any:
+        return timer.get(f"/verify/{next(it)}/")()
+
+    t, f = alternate(verify, floor, n)
+    rows.append(
+        result(
+            "verification_lookup",
+            "median_seconds",
+            t,
+            f,
+            {
+                "requests": n,
+                "documents": n_docs,
+                "queries": count_queries(timer.get(f"/verify/{code_list[0]}/")),
+            },
+            target="ratio <= 3, constant queries",
+        )
+    )
+
+    # 3. Submit (draft → protocol number, deadline, history, notification) through the page.
+    service = catalogue["dimotiki-enimerotita"]
+    citizen = citizens[0]
+    citizen_client = Timer()
+    citizen_client.client.force_login(citizen)
+    submit_times, drafts = [], []
+    m = 20 if quick else 100
+    for _ in range(m):
+        draft = Application.objects.create(
+            municipality=serres, service=service, citizen=citizen, department=service.department,
+            data={"full_name": "x", "father_name": "y", "afm": citizen.afm, "purpose": "any"},
+        )  # fmt: skip
+        drafts.append(draft)
+    for draft in drafts:
+        submit_times.append(
+            time_once(lambda d=draft: citizen_client.client.post(f"/services/my/{d.pk}/review/"))
+        )
+    assert Application.objects.filter(pk__in=[d.pk for d in drafts], status=Status.SUBMITTED).count() == m
+    rows.append(result("submit", "median_seconds", statistics.median(submit_times), None, {"submissions": m}))
+
+    # 4. Issuing a document: the clerk's approval renders, hashes, stores and registers the PDF.
+    issue_times = []
+    for draft in drafts:
+        services.application_transition(
+            application_id=draft.pk, municipality=serres, actor=clerk, to_status=Status.IN_REVIEW
+        )
+    for draft in drafts:
+        issue_times.append(
+            time_once(
+                lambda d=draft: staff.client.post(
+                    f"/staff/services/applications/{d.pk}/action/",
+                    {"action": "transition", "to_status": "approved"},
+                )
+            )
+        )
+    assert IssuedDocument.objects.filter(application__in=drafts).count() == m
+    rows.append(
+        result(
+            "issue_document_pdf",
+            "median_seconds",
+            statistics.median(issue_times),
+            None,
+            {
+                "documents": m,
+                "includes": "approval transition, PDF render, SHA-256, storage, outgoing protocol entry",
+            },
+            target="< 0.200 s median",
+        )
+    )
+    return write_results("eservices", rows)

@@ -1,0 +1,45 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from dimos.core.constants import StaffRole
+from dimos.core.navigation import NavItem
+
+_WORKERS = (StaffRole.CLERK, StaffRole.DEPARTMENT_HEAD, StaffRole.MUNICIPAL_ADMIN, StaffRole.REGION_VIEWER)
+
+
+class ServicesConfig(AppConfig):
+    name = "dimos.services"
+    label = "services"
+    verbose_name = _("Ηλεκτρονικές υπηρεσίες")
+
+    dimos_public_nav = (
+        NavItem("services:catalogue", _("Ηλεκτρονικές υπηρεσίες")),
+        NavItem("services:my_applications", _("Οι αιτήσεις μου")),
+        NavItem("verify:lookup", _("Επαλήθευση εγγράφου")),
+    )
+    dimos_staff_nav = (
+        NavItem(
+            "services:staff_queue",
+            _("Αιτήσεις πολιτών"),
+            roles=_WORKERS,
+            description=_("Ουρά αιτήσεων ανά τμήμα, προθεσμίες, έκδοση εγγράφων."),
+        ),
+        NavItem(
+            "services:register",
+            _("Βιβλίο πρωτοκόλλου"),
+            roles=_WORKERS,
+            description=_("Εισερχόμενα και εξερχόμενα, εξαγωγή CSV/PDF."),
+        ),
+    )
+    dimos_home_cards = (
+        NavItem(
+            "services:catalogue",
+            _("Ηλεκτρονικές αιτήσεις"),
+            description=_("Βεβαιώσεις, άδειες και αιτήματα χωρίς ουρές, με αριθμό πρωτοκόλλου αμέσως."),
+        ),
+        NavItem(
+            "verify:lookup",
+            _("Επαλήθευση εγγράφου"),
+            description=_("Ελέγξτε αν ένα έγγραφο του δήμου είναι γνήσιο και σε ισχύ."),
+        ),
+    )

@@ -1,0 +1,92 @@
+"""Fast HTML for long lists (the clerk's queue): rows built once in Python.
+
+A Django template loop with includes and filters costs tens of microseconds per
+cell; the queue renders dozens of rows on every request, so its rows are
+assembled here with ``format_html`` (escaping every value) instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from dimos.services.constants import OPEN_STATUSES, Status
+
+_BADGE = {
+    Status.REJECTED: "badge-bad",
+    Status.ISSUED: "badge-ok",
+    Status.APPROVED: "badge-ok",
+    Status.CLOSED: "badge-ok",
+    Status.AWAITING_CITIZEN: "badge-warn",
+}
+
+
+# The columns the queue shows, read as plain tuples (no model instances to build).
+QUEUE_COLUMNS = (
+    "pk", "status", "deadline", "paused_on", "protocol__number", "protocol__year",
+    "service__title_el", "service__title_en", "citizen__first_name", "citizen__last_name",
+    "assignee__first_name", "assignee__last_name", "assignee__username",
+)  # fmt: skip
+
+
+def _deadline(
+    status: str, deadline: Any, paused: Any, today: dt.date, soon: dt.date, labels: dict[str, str]
+) -> SafeString:
+    if not deadline:
+        return format_html("—")
+    text = deadline.strftime("%d/%m/%Y")
+    if paused:
+        return format_html('{} <span class="muted">({})</span>', text, labels["paused"])
+    if status in OPEN_STATUSES and deadline < today:
+        return format_html('<span class="overdue">{} · {}</span>', text, labels["overdue"])
+    if status in OPEN_STATUSES and deadline <= soon:
+        return format_html('<span class="due-soon">{} · {}</span>', text, labels["soon"])
+    return format_html("{}", text)
+
+
+def queue_rows(rows: Iterable[tuple[Any, ...]], *, today: dt.date, soon: dt.date) -> SafeString:
+    """Table rows from ``QUEUE_COLUMNS`` tuples."""
+    labels = {"paused": _("σε αναμονή"), "overdue": _("εκπρόθεσμη"), "soon": _("λήγει σύντομα")}
+    status_labels = dict(Status.choices)
+    english = (get_language() or "el").startswith("en")
+    base = reverse("services:staff_application", args=[0])[:-2]  # ".../applications/"
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}{}/">{}</a></td><td>{}</td><td>{}</td>'
+        '<td><span class="badge {}">{}</span></td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                base,
+                pk,
+                f"{number}/{year}" if number else "",
+                (title_en or title_el) if english else title_el,
+                f"{first} {last}".strip(),
+                _BADGE.get(status, "badge-info"),
+                status_labels.get(status, status),
+                _deadline(status, deadline, paused, today, soon, labels),
+                (f"{a_first} {a_last}".strip() or a_user) if a_user else "—",
+            )
+            for (
+                pk,
+                status,
+                deadline,
+                paused,
+                number,
+                year,
+                title_el,
+                title_en,
+                first,
+                last,
+                a_first,
+                a_last,
+                a_user,
+            ) in rows
+        ),
+    )
