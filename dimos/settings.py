@@ -55,9 +55,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "dimos.core",
     "dimos.accounts",
+    # Domain apps, in the order of the citizen menu and of the demo seed.
+    "dimos.services",
     "dimos.appointments",
     "dimos.schools",
-    "dimos.services",
 ]
 
 MIDDLEWARE = [
