@@ -18,6 +18,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("dimos.core.urls")),
     path("accounts/", include("dimos.accounts.urls")),
+    path("", include("dimos.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
