@@ -302,6 +302,8 @@ class Report(TenantModel):
         Open311Client, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     media_url = models.URLField(max_length=500, blank=True)
+    open311_token = models.CharField(max_length=43, blank=True, db_index=True)
+    status_notes = models.CharField(_("σημείωση κατάστασης"), max_length=500, blank=True)
     # The reporter: private, never on public pages or APIs.
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -384,6 +386,7 @@ class ReportUpdate(TenantModel):
     )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20, blank=True, help_text="The report's status after this update.")
     text = models.TextField(blank=True)
     is_public = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -398,13 +401,18 @@ class ReportUpdate(TenantModel):
             ),
         ]
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self.status:
+            self.status = self.to_status or self.report.status
+        super().save(*args, **kwargs)
+
     @property
     def to_status_label(self) -> str:
         return ReportStatus(self.to_status).label if self.to_status in ReportStatus.values else ""
 
     @property
     def status_for_open311(self) -> str:
-        return OPEN311_EXTENDED.get(self.to_status, "") if self.to_status else ""
+        return OPEN311_EXTENDED.get(self.status or self.to_status, "OPEN")
 
 
 def _photo_path(instance: ReportPhoto, filename: str) -> str:

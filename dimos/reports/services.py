@@ -244,6 +244,7 @@ def _create(
         device_id=device_id[:120],
         account_id=account_id[:120],
         tracking_token=_token(),
+        open311_token=_token() if source == Source.OPEN311 else "",
         confirmation_token=_token() if needs_confirmation else "",
         deadline=category.deadline_from(timezone.localdate(now), list(municipality.local_holidays or [])),
         created_at=now,
@@ -404,6 +405,7 @@ def report_submit(
     media_url: str = "",
     device_id: str = "",
     account_id: str = "",
+    description_required: bool = True,
 ) -> Report:
     """A citizen's report (web page or Open311 app).
 
@@ -416,7 +418,7 @@ def report_submit(
     lat_f = parse_coordinate(lat, field="lat")
     lon_f = parse_coordinate(lon, field="long")
     validate_location(municipality, lat_f, lon_f)
-    description = validate_description(description)
+    description = validate_description(description, required=description_required)
     clean_attributes = validate_attributes(category, attributes or {})
     signed_in = bool(getattr(reporter.user, "is_authenticated", False))
     if not signed_in and not category.allow_anonymous and source == Source.WEB:
@@ -605,7 +607,18 @@ def report_transition(
         report.closed_at = None
         if to_status == ReportStatus.REOPENED:
             report.fixed_at = None
-    report.save(update_fields=["status", "is_open", "updated_at", "fixed_at", "closed_at", "external_body"])
+    report.status_notes = comment[:500] if public else report.status_notes
+    report.save(
+        update_fields=[
+            "status",
+            "is_open",
+            "updated_at",
+            "fixed_at",
+            "closed_at",
+            "external_body",
+            "status_notes",
+        ]
+    )
     update = ReportUpdate.objects.create(
         municipality=report.municipality,
         report=report,
@@ -640,7 +653,8 @@ def report_comment(*, report: Report, actor: Any, text: str, public: bool) -> Re
     )
     if public:
         report.updated_at = update.created_at
-        report.save(update_fields=["updated_at"])
+        report.status_notes = text[:500]
+        report.save(update_fields=["updated_at", "status_notes"])
         _notify_followers(report, update, exclude_user=actor)
     return update
 
