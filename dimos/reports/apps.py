@@ -6,8 +6,14 @@ class ReportsConfig(AppConfig):
     name = "dimos.reports"
     label = "reports"
     verbose_name = _("Αναφορές προβλημάτων")
-    dimos_public_nav = (("reports:new", _("Αναφορά προβλήματος")), ("reports:public_list", _("Αναφορές")))
-    dimos_staff_nav = (("reports:queue", _("Αναφορές πολιτών")),)
+    dimos_public_nav = (
+        ("reports:new", _("Αναφορά προβλήματος")),
+        ("reports:public_list", _("Αναφορές πολιτών")),
+    )
+    dimos_staff_nav = (
+        ("reports:queue", _("Αναφορές πολιτών"), None, _("Ουρά αναφορών ανά υπηρεσία, σε λίστα και χάρτη.")),
+        ("reports:keys", _("Κλειδιά Open311"), ("municipal_admin",), _("Κλειδιά API για εφαρμογές Open311.")),
+    )
     dimos_home_cards = (
         (
             "reports:new",

@@ -60,9 +60,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Plain strings from here on (enum members compare equal but format differently).
+TRANSITIONS = {str(k.value): frozenset(str(t.value) for t in v) for k, v in TRANSITIONS.items()}
+
 OPEN_STATUSES = frozenset(
     {S.SUBMITTED, S.CONFIRMED, S.IN_PROGRESS, S.ACTION_SCHEDULED, S.FORWARDED, S.REOPENED}
 )
+OPEN_STATUSES = frozenset(str(s.value) for s in OPEN_STATUSES)
 CLOSED_STATUSES = frozenset(set(S.values) - set(OPEN_STATUSES))
 
 # Open311 GeoReport v2 knows only open/closed; the mySociety servicerequestupdates
@@ -79,6 +83,7 @@ OPEN311_EXTENDED: dict[str, str] = {
     S.CLOSED: "CLOSED",
     S.REOPENED: "REOPEN",
 }
+OPEN311_EXTENDED = {str(k.value): v for k, v in OPEN311_EXTENDED.items()}
 
 
 def open311_status(status: str) -> str:

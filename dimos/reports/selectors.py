@@ -129,7 +129,7 @@ def staff_queue(municipality: Municipality, filters: dict[str, Any]) -> QuerySet
     from django.utils import timezone
 
     qs = Report.objects.filter(municipality=municipality, is_public=True).select_related(
-        "category", "unit", "department", "assigned_to", "municipality"
+        "category", "unit", "department", "external_body", "assigned_to", "municipality"
     )
     if filters.get("department"):
         qs = qs.filter(department_id=filters["department"])

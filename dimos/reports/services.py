@@ -805,7 +805,9 @@ def report_support(
 
 @transaction.atomic
 def follower_unsubscribe(*, municipality: Municipality, token: str) -> None:
-    deleted, _ = ReportFollower.objects.filter(municipality=municipality, unsubscribe_token=token).delete()
+    deleted, _detail = ReportFollower.objects.filter(
+        municipality=municipality, unsubscribe_token=token
+    ).delete()
     if not deleted:
         raise NotFound(_("Ο σύνδεσμος δεν είναι έγκυρος."))
 
