@@ -264,7 +264,7 @@ def _record(request: HttpRequest, report: Report, municipality: Municipality) ->
     return record
 
 
-def _parse_when(value: str | None, name: str) -> dt.datetime | None:
+def _parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> dt.datetime | None:
     if not value:
         return None
     parsed: dt.datetime | None = None
@@ -273,7 +273,7 @@ def _parse_when(value: str | None, name: str) -> dt.datetime | None:
         if parsed is None:
             day = parse_date(value)
             if day is not None:
-                parsed = dt.datetime.combine(day, dt.time.min)
+                parsed = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
     except ValueError:
         parsed = None
     if parsed is None:
@@ -285,7 +285,7 @@ def _parse_when(value: str | None, name: str) -> dt.datetime | None:
 
 def _window(params: dict[str, str]) -> tuple[dt.datetime, dt.datetime]:
     start = _parse_when(params.get("start_date"), "start_date")
-    end = _parse_when(params.get("end_date"), "end_date")
+    end = _parse_when(params.get("end_date"), "end_date", end_of_day=True)
     if start and end:
         if end < start:
             raise Open311Error(400, _("Η end_date είναι πριν από την start_date."))
