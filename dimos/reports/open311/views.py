@@ -269,11 +269,11 @@ def _parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> dt
         return None
     parsed: dt.datetime | None = None
     try:
-        parsed = parse_datetime(value.replace(" ", "+") if "T" in value and " " in value else value)
-        if parsed is None:
-            day = parse_date(value)
-            if day is not None:
-                parsed = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+        day = parse_date(value) if len(value) == 10 else None
+        if day is not None:
+            parsed = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+        else:
+            parsed = parse_datetime(value.replace(" ", "+") if "T" in value and " " in value else value)
     except ValueError:
         parsed = None
     if parsed is None:
