@@ -317,7 +317,8 @@ def _forward(report: Report, *, actor: Any, comment: str) -> None:
     report.is_open = True
     report.department = None
     report.updated_at = timezone.now()
-    report.save(update_fields=["status", "is_open", "department", "updated_at"])
+    report.status_notes = (comment or "")[:500]
+    report.save(update_fields=["status", "is_open", "department", "updated_at", "status_notes"])
     ReportUpdate.objects.create(
         municipality=report.municipality,
         report=report,
@@ -517,6 +518,7 @@ def photo_add(*, report: Report, upload: Any, actor: Any) -> ReportPhoto:
     if report.photos.count() >= MAX_PHOTOS + 3:
         raise ValidationFailed(_("Η αναφορά έχει ήδη αρκετές φωτογραφίες."), field="photo")
     photo = _store_photo(report, _clean_photo(upload), by_staff=True)
+    Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
     audit_record(action="reports.photo_added", actor=actor, obj=report)
     return photo
 
@@ -525,6 +527,8 @@ def photo_add(*, report: Report, upload: Any, actor: Any) -> ReportPhoto:
 def photo_set_public(*, photo: ReportPhoto, public: bool, actor: Any) -> ReportPhoto:
     photo.is_public = public
     photo.save(update_fields=["is_public"])
+    # The public record (Open311 media_url) changed: move the report's clock.
+    Report.objects.filter(pk=photo.report_id).update(updated_at=timezone.now())
     audit_record(
         action="reports.photo_published" if public else "reports.photo_hidden", actor=actor, obj=photo.report
     )
@@ -670,7 +674,8 @@ def report_assign(*, report: Report, actor: Any, department: Any = None, assigne
     if department is not None:
         report.department = department
     report.assigned_to = assignee
-    report.save(update_fields=["department", "assigned_to"])
+    report.updated_at = timezone.now()
+    report.save(update_fields=["department", "assigned_to", "updated_at"])
     ReportUpdate.objects.create(
         municipality=report.municipality,
         report=report,

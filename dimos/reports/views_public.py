@@ -281,6 +281,21 @@ def map_data(request: HttpRequest) -> JsonResponse:
         zoom = -1
     if bbox is None or zoom < 0:
         return JsonResponse({"error": _("Δώστε bbox=δυτικά,νότια,ανατολικά,βόρεια και zoom.")}, status=400)
+    from dimos.reports.cache import cached_response
+
+    return cached_response(
+        municipality=municipality,
+        namespace="map-data",
+        parts=[f"{v:.4f}" for v in bbox]
+        + [str(zoom)]
+        + [f"{k}={request.GET.get(k, '')}" for k in ("category", "status", "unit")],
+        build=lambda: _map_data(request, municipality, bbox, zoom),
+    )
+
+
+def _map_data(
+    request: HttpRequest, municipality: Any, bbox: tuple[float, float, float, float], zoom: int
+) -> JsonResponse:
     west, south, east, north = bbox
     qs, _filters = _filtered(request, municipality)
     qs = qs.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)

@@ -652,3 +652,20 @@ def test_unknown_method_and_path(client, categories, fmt):
     response = client.delete(f"/open311/v2/services.{fmt}?jurisdiction_id=serres.gr")
     assert response.status_code == 400
     assert error_list(response, fmt)
+
+
+def test_cached_list_follows_every_change(client, serres, categories, alice):
+    from dimos.reports.services import photo_set_public
+
+    first = _report(serres, categories, photos=[upload(jpeg_with_gps())])
+    assert [r["status"] for r in parse(client.get("/open311/v2/requests.json", J))] == ["open"]
+    report_transition(report=first, to_status=ReportStatus.FIXED, actor=alice)
+    assert [r["status"] for r in parse(client.get("/open311/v2/requests.json", J))] == ["closed"]
+    photo_set_public(photo=first.photos.get(), public=True, actor=alice)
+    assert parse(client.get("/open311/v2/requests.json", J))[0]["media_url"]
+    _report(serres, categories)
+    assert len(parse(client.get("/open311/v2/requests.json", J))) == 2
+    map_url = "/reports/map-data/?bbox=23.4,40.9,23.7,41.4&zoom=18"
+    assert sum(f["properties"]["count"] for f in client.get(map_url).json()["features"]) == 2
+    _report(serres, categories, code="waste-bin")
+    assert sum(f["properties"]["count"] for f in client.get(map_url).json()["features"]) == 3
