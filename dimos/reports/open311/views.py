@@ -15,19 +15,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from dimos.core.exceptions import ApplicationError
-from dimos.core.models import Municipality
+from dimos.core.models import Department, Municipality
 from dimos.reports import services
 from dimos.reports.constants import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus, Source, UpdateKind
-from dimos.reports.models import Category, Report, ReportPhoto, ReportUpdate, Street
+from dimos.reports.models import Category, ExternalBody, Report, ReportPhoto, ReportUpdate, Street
 from dimos.reports.open311.render import errors, iso, respond
 from dimos.reports.selectors import categories_active, street_resolve
 
@@ -213,55 +214,104 @@ def service_definition(
 # --- Requests -------------------------------------------------------------------------------
 
 
+RECORD_FIELDS = (
+    "pk",
+    "status",
+    "status_notes",
+    "description",
+    "created_at",
+    "updated_at",
+    "deadline",
+    "address",
+    "lat",
+    "lon",
+    "media_url",
+    "category_id",
+    "department_id",
+    "external_body_id",
+)
+
+
 def _public_requests(municipality: Municipality) -> QuerySet[Report]:
-    return (
-        Report.objects.filter(municipality=municipality, is_public=True)
-        .select_related("category", "department", "external_body")
-        .prefetch_related(
-            Prefetch(
-                "photos",
-                queryset=ReportPhoto.objects.filter(is_public=True).only("pk", "report_id").order_by("pk"),
-                to_attr="public_photos",
+    # ``is_public IN (true)`` rather than ``is_public``: SQLite then uses the
+    # (municipality, is_public, created_at) index for the range *and* the order.
+    return Report.objects.filter(municipality=municipality, is_public__in=[True])
+
+
+def _names(model: Any, municipality: Municipality) -> dict[int, str]:
+    english = (get_language() or "el").startswith("en")
+    return {
+        pk: (english and name_en) or name_el
+        for pk, name_el, name_en in model.objects.filter(municipality=municipality).values_list(
+            "pk", "name_el", "name_en"
+        )
+    }
+
+
+def _records(request: HttpRequest, qs: QuerySet[Report], municipality: Municipality) -> list[dict[str, Any]]:
+    """Request records for the reports of ``qs`` (already limited), in a constant number of queries.
+
+    Built from plain rows (no model instances, no joins) and never with the reporter's personal data.
+    """
+    rows = list(qs.values(*RECORD_FIELDS))
+    if not rows:
+        return []
+    ids = {r["pk"] for r in rows}
+    photos: dict[int, int] = {}
+    for report_id, photo_id in (
+        ReportPhoto.objects.filter(
+            municipality=municipality, is_public=True, report_id__gte=min(ids), report_id__lte=max(ids)
+        )
+        .order_by("-pk")
+        .values_list("report_id", "pk")
+    ):
+        if report_id in ids:
+            photos[report_id] = photo_id  # the lowest id wins (ordered descending)
+    categories = {
+        pk: (code, name)
+        for pk, code, name in (
+            (c.pk, c.code, c.name)
+            for c in Category.objects.filter(municipality=municipality).only(
+                "pk", "code", "name_el", "name_en"
             )
         )
-        .defer("reporter_name", "reporter_email", "reporter_phone", "attributes", "device_id", "account_id")
-    )
-
-
-def _record(request: HttpRequest, report: Report, municipality: Municipality) -> dict[str, Any]:
-    """One request record. Never the reporter's personal data."""
-    media_url = report.media_url
-    photos = getattr(report, "public_photos", None)
-    if photos:
-        media_url = _absolute(
-            request, reverse("reports:public_photo", args=[report.pk, photos[0].pk, "full"])
-        )
-    if report.external_body_id:
-        agency = report.external_body.name
-    elif report.department_id:
-        agency = report.department.name
-    else:
-        agency = municipality.name
-    record = {
-        "service_request_id": str(report.pk),
-        "status": "open" if report.status in OPEN_STATUSES else "closed",
-        "status_notes": report.status_notes,
-        "service_name": report.category.name,
-        "service_code": report.category.code,
-        "description": report.description,
-        "agency_responsible": agency,
-        "service_notice": "",
-        "requested_datetime": iso(report.created_at),
-        "updated_datetime": iso(report.updated_at),
-        "expected_datetime": iso(report.deadline) if report.status in OPEN_STATUSES else "",
-        "address": report.address,
-        "address_id": "",
-        "zipcode": "",
-        "lat": report.lat,
-        "long": report.lon,
-        "media_url": media_url,
     }
-    return record
+    departments = _names(Department, municipality)
+    bodies = _names(ExternalBody, municipality)
+    out = []
+    for row in rows:
+        media_url = row["media_url"]
+        if row["pk"] in photos:
+            media_url = _absolute(
+                request, reverse("reports:public_photo", args=[row["pk"], photos[row["pk"]], "full"])
+            )
+        agency = (
+            bodies.get(row["external_body_id"]) or departments.get(row["department_id"]) or municipality.name
+        )
+        code, service_name = categories[row["category_id"]]
+        is_open = row["status"] in OPEN_STATUSES
+        out.append(
+            {
+                "service_request_id": str(row["pk"]),
+                "status": "open" if is_open else "closed",
+                "status_notes": row["status_notes"],
+                "service_name": service_name,
+                "service_code": code,
+                "description": row["description"],
+                "agency_responsible": agency,
+                "service_notice": "",
+                "requested_datetime": iso(row["created_at"]),
+                "updated_datetime": iso(row["updated_at"]),
+                "expected_datetime": iso(row["deadline"]) if is_open else "",
+                "address": row["address"],
+                "address_id": "",
+                "zipcode": "",
+                "lat": row["lat"],
+                "long": row["lon"],
+                "media_url": media_url,
+            }
+        )
+    return out
 
 
 def _parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> dt.datetime | None:
@@ -312,6 +362,19 @@ def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_list(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str]
 ) -> HttpResponse:
+    from dimos.reports.cache import cached_response
+
+    return cached_response(
+        municipality=municipality,
+        namespace="open311-requests",
+        parts=[fmt, request.get_host(), *(f"{k}={v}" for k, v in sorted(params.items()) if k != "api_key")],
+        build=lambda: _request_list(request, fmt, municipality, params),
+    )
+
+
+def _request_list(
+    request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str]
+) -> HttpResponse:
     qs = _public_requests(municipality)
     ids = params.get("service_request_id")
     if ids:
@@ -340,7 +403,7 @@ def request_list(
         elif statuses == {"closed"}:
             qs = qs.filter(status__in=CLOSED_STATUSES)
         qs = qs.filter(created_at__gte=start, created_at__lte=end).order_by("-created_at")
-    data = [_record(request, r, municipality) for r in qs[:MAX_RESULTS]]
+    data = _records(request, qs[:MAX_RESULTS], municipality)
     return respond(fmt, "service_requests", data)
 
 
@@ -348,12 +411,14 @@ def request_list(
 def request_detail(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str], request_id: str
 ) -> HttpResponse:
-    report = (
-        _public_requests(municipality).filter(pk=int(request_id)).first() if request_id.isdigit() else None
+    records = (
+        _records(request, _public_requests(municipality).filter(pk=int(request_id)), municipality)
+        if request_id.isdigit()
+        else []
     )
-    if report is None:
+    if not records:
         raise Open311Error(404, _("Άγνωστο service_request_id: %(id)s") % {"id": request_id[:40]})
-    return respond(fmt, "service_requests", [_record(request, report, municipality)])
+    return respond(fmt, "service_requests", records)
 
 
 @open311_view(("GET", "HEAD"))
