@@ -497,3 +497,21 @@ def test_keys_issue_show_once_and_revoke(serres, bob, alice):
     # a clerk cannot manage keys
     assert client_for(alice, SERRES_HOST).get("/staff/reports/keys/").status_code == 404
     assert mail.outbox == []
+
+
+def test_admin_pages_for_the_municipal_administrator(serres, categories, bob):
+    client = client_for(bob, SERRES_HOST)
+    for model in (
+        "category",
+        "categorygroup",
+        "externalbody",
+        "routingrule",
+        "street",
+        "responsetemplate",
+        "open311client",
+    ):
+        assert client.get(f"/admin/reports/{model}/").status_code == 200, model
+    light = categories["street-light"]
+    page = client.get(f"/admin/reports/category/{light.pk}/change/")
+    assert page.status_code == 200 and "pole_number" in page.content.decode()
+    assert client.get("/admin/reports/open311client/add/").status_code == 403
