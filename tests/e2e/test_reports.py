@@ -128,7 +128,7 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
             staff.select_option("#id_status", "fixed")
             staff.fill("#id_comment", "Αντικαταστάθηκε ο λαμπτήρας.")
             staff.locator("#transition-form button[type=submit]").click()
-            staff.wait_for_load_state()
+            staff.get_by_text("Η κατάσταση άλλαξε.").wait_for()
             report.refresh_from_db()
             assert report.status == "fixed"
 
@@ -139,7 +139,7 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
             _shot(page, "04-citizen-sees-update")
             page.get_by_label("Ναι, διορθώθηκε").check()
             page.get_by_role("button", name="Αποστολή").click()
-            page.wait_for_load_state()
+            page.get_by_text("Ευχαριστούμε για την απάντησή σας.").wait_for()
             report.refresh_from_db()
             assert report.status == "closed"
         finally:
