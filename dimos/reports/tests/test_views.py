@@ -515,3 +515,21 @@ def test_admin_pages_for_the_municipal_administrator(serres, categories, bob):
     page = client.get(f"/admin/reports/category/{light.pk}/change/")
     assert page.status_code == 200 and "pole_number" in page.content.decode()
     assert client.get("/admin/reports/open311client/add/").status_code == 403
+
+
+def test_train_command_reports_too_few(serres, categories):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("train_report_classifier", "--municipality", "serres", stdout=out)
+    assert "too few to train" in out.getvalue()
+
+
+def test_pages_in_english(serres, categories, citizen):
+    client = client_for(citizen, SERRES_HOST)
+    client.cookies["dimos_language"] = "en"
+    page = client.get("/reports/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Report a problem" in page and "Street light out or broken" in page
+    assert "Citizen reports" in client.get("/reports/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
