@@ -90,6 +90,39 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     )
                 else:
                     lat, lon = street.lat, street.lon
+            nearby_found: list = []
+            if (
+                category is not None
+                and not extra_errors
+                and not form.errors
+                and request.POST.get("nearby_checked") != "1"
+            ):
+                # Without the page's script the citizen has not seen nearby reports yet:
+                # show them once before a possible duplicate is created.
+                try:
+                    nearby_found = duplicates_nearby(
+                        municipality,
+                        category,
+                        services.parse_coordinate(lat, field="lat"),
+                        services.parse_coordinate(lon, field="long"),
+                    )
+                except ApplicationError:
+                    nearby_found = []
+            if nearby_found:
+                return render(
+                    request,
+                    "reports/new.html",
+                    {
+                        "form": form,
+                        "groups": _grouped(municipality),
+                        "extra_errors": {},
+                        "selected": category.code,
+                        "posted": request.POST,
+                        "nearby_found": nearby_found,
+                        "nearby_category": category,
+                        "photos_dropped": bool(photos),
+                    },
+                )
             if category is not None and not extra_errors and not form.errors:
                 try:
                     report = services.report_submit(

@@ -533,3 +533,25 @@ def test_pages_in_english(serres, categories, citizen):
     page = client.get("/reports/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Report a problem" in page and "Street light out or broken" in page
     assert "Citizen reports" in client.get("/reports/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_nearby_reports_shown_before_a_duplicate_without_script(anon_client, citizen, serres, categories):
+    existing = report_submit(
+        municipality=serres,
+        category=categories["street-light"],
+        lat=CITY[0],
+        lon=CITY[1],
+        description="Σβηστή λάμπα",
+        reporter=Reporter(user=citizen),
+    )
+    first = anon_client.post("/reports/new/", _form(lat=str(CITY[0] + 0.0001)))
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert (
+        f"/reports/{existing.pk}/support/" in html
+        and 'name="nearby_checked" id="nearby_checked" value="1"' in html
+    )
+    assert Report.objects.count() == 1
+    second = anon_client.post("/reports/new/", _form(lat=str(CITY[0] + 0.0001), nearby_checked="1"))
+    assert second.status_code == 302
+    assert Report.objects.count() == 2

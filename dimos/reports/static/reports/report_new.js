@@ -92,9 +92,13 @@
   var nearby = document.getElementById("nearby");
   function loadNearby() {
     var code = selectedCategory();
-    if (!code || !latInput.value || !lonInput.value) { nearby.innerHTML = ""; return; }
+    if (!code || !latInput.value || !lonInput.value) { nearby.innerHTML = ""; document.getElementById("nearby_checked").value = ""; return; }
     var url = form.dataset.nearbyUrl + "?category=" + encodeURIComponent(code) + "&lat=" + latInput.value + "&lon=" + lonInput.value;
-    fetch(url).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) { nearby.innerHTML = html; }).catch(function () {});
+    fetch(url).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+      nearby.innerHTML = html;
+      // The citizen has now seen the nearby reports (if any): no second check on submit.
+      document.getElementById("nearby_checked").value = "1";
+    }).catch(function () {});
   }
 
   // Suggest a category from the description; the citizen decides.
