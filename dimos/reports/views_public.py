@@ -125,6 +125,11 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 )
             if category is not None and not extra_errors and not form.errors:
                 try:
+                    if user is None:
+                        from dimos.core.context import current_ip
+                        from dimos.reports.throttle import check_anonymous
+
+                        check_anonymous(current_ip.get() or request.META.get("REMOTE_ADDR"))
                     report = services.report_submit(
                         municipality=municipality,
                         category=category,

@@ -555,3 +555,13 @@ def test_nearby_reports_shown_before_a_duplicate_without_script(anon_client, cit
     second = anon_client.post("/reports/new/", _form(lat=str(CITY[0] + 0.0001), nearby_checked="1"))
     assert second.status_code == 302
     assert Report.objects.count() == 2
+
+
+def test_anonymous_submissions_are_limited_per_ip(anon_client, categories):
+    from dimos.reports import throttle
+
+    for i in range(throttle.ANONYMOUS_REPORTS_PER_HOUR):
+        assert anon_client.post("/reports/new/", _form(lat=str(CITY[0] + i * 0.01))).status_code == 302
+    refused = anon_client.post("/reports/new/", _form(lat=str(CITY[0] - 0.01)))
+    assert refused.status_code == 400 and "Πάρα πολλές" in refused.content.decode()
+    assert Report.objects.count() == throttle.ANONYMOUS_REPORTS_PER_HOUR
