@@ -144,3 +144,71 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
             assert report.status == "closed"
         finally:
             browser.close()
+
+
+def test_typed_address_and_this_is_my_problem_too(live_server: Any, monkeypatch: Any) -> None:
+    """A typed street sets the point; the nearby open report is offered instead of a duplicate."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from playwright.sync_api import sync_playwright
+
+    from dimos.core.demo import SERRES_DEPARTMENTS
+    from dimos.core.models import Department
+    from dimos.core.testing import make_municipality
+    from dimos.reports.demo import seed_categories
+    from dimos.reports.models import Report, Street
+    from dimos.reports.services import Reporter, report_submit
+
+    host = live_server.url.split("//")[1].split(":")[0]
+    serres = make_municipality(
+        "serres",
+        host,
+        boundary={
+            "type": "Polygon",
+            "coordinates": [[[23.40, 40.97], [23.70, 40.97], [23.70, 41.35], [23.40, 41.35], [23.40, 40.97]]],
+        },
+        code="SER",
+        open311_jurisdiction="serres.gr",
+    )
+    for code, name_el, name_en, _parent in SERRES_DEPARTMENTS:
+        Department.objects.create(municipality=serres, code=code, name_el=name_el, name_en=name_en)
+    categories = seed_categories(serres)
+    Street.objects.create(municipality=serres, name="Μεραρχίας", lat=41.0830, lon=23.5530)
+    neighbour = get_user_model().objects.create_user(
+        username="nikos", email="nikos@example.org", email_verified=True
+    )
+    existing = report_submit(
+        municipality=serres,
+        category=categories["street-light"],
+        lat=41.0831,
+        lon=23.5530,
+        description="Σβηστή λάμπα στη Μεραρχίας",
+        reporter=Reporter(user=neighbour),
+    )
+    citizen = get_user_model().objects.create_user(
+        username="maria", email="maria@example.org", email_verified=True
+    )
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, locale="el-GR")
+            context.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+            _login(context, lambda: Client(HTTP_HOST=host), citizen, live_server.url)
+            page = context.new_page()
+            page.goto(f"{live_server.url}/reports/new/")
+            page.get_by_label("Διεύθυνση").fill("Μεραρχίας")
+            page.wait_for_function("document.getElementById('id_lat').value !== ''")
+            assert page.input_value("#id_lat").startswith("41.083")
+            page.get_by_label("Σβηστός ή χαλασμένος λαμπτήρας οδοφωτισμού").check()
+            button = page.get_by_role("button", name="Είναι και δικό μου πρόβλημα")
+            button.wait_for()
+            _shot(page, "05-nearby")
+            button.click()
+            page.get_by_text("Καταγράφηκε ότι έχετε το ίδιο πρόβλημα").wait_for()
+        finally:
+            browser.close()
+    existing.refresh_from_db()
+    assert existing.supporters_count == 1
+    assert Report.objects.count() == 1
