@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dimos.accounts",
     # Domain apps, in the order of the citizen menu and of the demo seed.
     "dimos.services",
+    "dimos.reports",
     "dimos.appointments",
     "dimos.schools",
 ]

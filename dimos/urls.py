@@ -27,6 +27,8 @@ urlpatterns = [
     path("staff/schools/", include("dimos.schools.urls")),
     path("", include("dimos.services.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
+    path("", include("dimos.reports.urls")),
+    path("open311/", include("dimos.reports.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),

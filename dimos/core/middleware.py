@@ -49,8 +49,12 @@ class GreekFirstLocaleMiddleware:
 
     Django's LocaleMiddleware follows the browser's Accept-Language, which would
     show most visitors' phones an English site; a Greek public service is Greek
-    first, and English is an explicit choice remembered in a cookie.
+    first, and English is an explicit choice remembered in a cookie. Machine
+    interfaces (REST, Open311, NGSI-LD) do honour Accept-Language: there a client
+    asks for a language on purpose.
     """
+
+    API_PREFIXES = ("/api/", "/open311/", "/ngsi-ld/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -61,7 +65,12 @@ class GreekFirstLocaleMiddleware:
         from django.utils.cache import patch_vary_headers
 
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        if chosen in dict(settings.LANGUAGES):
+            language = chosen
+        elif request.path.startswith(self.API_PREFIXES):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)

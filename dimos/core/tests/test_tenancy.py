@@ -82,3 +82,9 @@ def test_language_switch_to_english(anon_client: Client) -> None:
 def test_greek_even_for_an_english_browser(anon_client: Client) -> None:
     html = anon_client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="el">' in html
+
+
+def test_apis_honour_accept_language(anon_client: Client) -> None:
+    response = anon_client.get("/api/v1/departments/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "en"
+    assert anon_client.get("/api/v1/departments/")["Content-Language"] == "el"
