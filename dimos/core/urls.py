@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/audit/", views.audit_log, name="audit_log"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("lang/<str:code>/", views.switch_language, name="switch_language"),
 ]
 
 api_urlpatterns = [

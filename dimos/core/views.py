@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -61,6 +63,32 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         ),
     )
     return render(request, "core/audit_log.html", {"page": page, "rows": rows, "action": action})
+
+
+@require_GET
+def switch_language(request: HttpRequest, code: str) -> HttpResponse:
+    """Remember the visitor's language in a cookie and go back to the page.
+
+    A plain link (GET): choosing a language changes nothing but a preference, so
+    it needs no form or CSRF token, and pages for anonymous visitors stay cacheable.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("Unknown language")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        httponly=True,
+    )
+    return response
 
 
 @require_GET

@@ -40,7 +40,7 @@ def test_english_home_page_and_skip_link(live_server: Any, municipality: Any, op
     page = open_browser()
     page.goto(live_server.url + "/")
     with page.expect_navigation():
-        page.get_by_role("button", name="English").click()
+        page.get_by_role("link", name="English").click()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert_accessible(page)
     # The first Tab reaches the skip link, which moves focus to the main content.

@@ -47,10 +47,10 @@ def test_home_language_and_citizen_sign_in(
     assert "Δήμος Σερρών" in page.locator("header").inner_text()
 
     # Switch to English and back.
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    page.get_by_role("button", name="Ελληνικά").click()
+    page.get_by_role("link", name="Ελληνικά").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "el"
 

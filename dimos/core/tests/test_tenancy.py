@@ -73,7 +73,8 @@ def test_public_pages_are_greek_by_default(anon_client: Client, path: str) -> No
 
 
 def test_language_switch_to_english(anon_client: Client) -> None:
-    anon_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = anon_client.get("/lang/en/?next=/privacy/")
+    assert response.status_code == 302 and response["Location"] == "/privacy/"
     html = anon_client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Skip to content" in html
@@ -88,3 +89,19 @@ def test_apis_honour_accept_language(anon_client: Client) -> None:
     response = anon_client.get("/api/v1/departments/", HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "en"
     assert anon_client.get("/api/v1/departments/")["Content-Language"] == "el"
+
+
+def test_language_switch_refuses_bad_input(anon_client: Client) -> None:
+    assert anon_client.get("/lang/xx/").status_code == 404
+    response = anon_client.get("/lang/en/?next=https://evil.example.com/")
+    assert response["Location"] == "/"  # no open redirect
+
+
+def test_anonymous_header_is_cached_per_language_and_page(anon_client: Client) -> None:
+    first = anon_client.get("/").content.decode()
+    assert 'href="/lang/en/?next=/"' in first
+    anon_client.get("/lang/en/?next=/")
+    english = anon_client.get("/").content.decode()
+    assert "Skip to content" in english and 'href="/lang/el/?next=/"' in english
+    privacy = anon_client.get("/privacy/").content.decode()
+    assert 'href="/lang/el/?next=/privacy/"' in privacy
