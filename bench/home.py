@@ -59,6 +59,21 @@ def run(*, quick: bool = False) -> Path:
     staff = Timer()
     staff.client.force_login(get_user_model().objects.get(username="admin.serres"))
     staff_floor = staff.get("/__bench_floor__")
+    signed_in = staff.get("/__bench_floor_signed_in__")
+    t, f = alternate(signed_in, staff_floor, n)
+    rows.append(
+        result(
+            "reference_signed_in_user_only",
+            "median_seconds",
+            t,
+            f,
+            {
+                "requests": n,
+                "queries": count_queries(signed_in),
+                "note": "a bare view that only reads request.user: the fixed cost of any staff page",
+            },
+        )
+    )
     for name, path, extra in [
         ("staff_home", "/staff/", {}),
         ("staff_audit_list_page", "/staff/audit/?page=2", {"rows_in_db": events, "page_size": 50}),
