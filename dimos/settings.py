@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "dimos.core",
     "dimos.accounts",
+    "dimos.sensors",
 ]
 
 MIDDLEWARE = [

@@ -7,17 +7,21 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from dimos.core import views as core_views
 from dimos.core.urls import api_urlpatterns as core_api
+from dimos.sensors import api as sensors_api
 
 admin.site.site_header = "Dimos"
 admin.site.site_title = "Dimos"
 
 api_v1 = [
     path("", include((core_api, "core"), namespace="core-api")),
+    path("sensors/readings/", sensors_api.readings_batch, name="sensors-readings"),
 ]
 
 urlpatterns = [
     path("", include("dimos.core.urls")),
     path("accounts/", include("dimos.accounts.urls")),
+    path("", include("dimos.sensors.urls")),
+    path("ngsi-ld/v1/", include("dimos.sensors.ngsild.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
