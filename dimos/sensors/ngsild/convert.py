@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -34,7 +34,7 @@ def compact(name: str) -> str:
 
 
 def iso(t: datetime) -> str:
-    return t.astimezone(timezone.UTC).isoformat().replace("+00:00", "Z")
+    return t.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _location(device: Device) -> dict[str, Any] | None:

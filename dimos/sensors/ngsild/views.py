@@ -226,6 +226,8 @@ def _q_value(raw: str) -> Any:
         return raw[1:-1]
     if raw in ("true", "false"):
         return raw == "true"
+    if not raw or any(c in raw for c in '=<>!"'):
+        raise NgsiError("BadRequestData", f"Invalid value in q: '{raw}'.")
     try:
         number = float(raw)
     except ValueError:
