@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dimos.core",
     "dimos.accounts",
     "dimos.sensors",
+    "dimos.reports",
 ]
 
 MIDDLEWARE = [

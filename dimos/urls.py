@@ -22,6 +22,8 @@ urlpatterns = [
     path("accounts/", include("dimos.accounts.urls")),
     path("", include("dimos.sensors.urls")),
     path("ngsi-ld/v1/", include("dimos.sensors.ngsild.urls")),
+    path("", include("dimos.reports.urls")),
+    path("open311/", include("dimos.reports.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),

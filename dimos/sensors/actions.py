@@ -74,5 +74,5 @@ if _report_create() is not None:
             external_ref=f"sensors:alarm:{alarm.pk}",
             source="sensor",
         )
-        ref = getattr(report, "number", "") or getattr(report, "pk", "")
+        ref = getattr(report, "reference", "") or getattr(report, "pk", "")
         Alarm.objects.filter(pk=alarm.pk).update(report_ref=str(ref)[:60])
