@@ -123,16 +123,25 @@ def code_from_ngsi_id(ngsi_id: str) -> str:
 
 
 def device_validate_static(type_code: str, attrs: dict[str, Any]) -> dict[str, Any]:
-    """Static attributes known to the schema are checked; unknown ones are kept as given."""
-    clean = {}
-    for name, value in attrs.items():
-        if name in schemas.TYPES[type_code].attrs:
+    """Static attributes as NGSI-LD fragments; values of schema attributes are checked.
+
+    Plain values become ``{"type": "Property", "value": …}``; a string starting with
+    ``urn:`` for a ``ref…`` attribute becomes a Relationship.
+    """
+    clean: dict[str, Any] = {}
+    for name, raw in attrs.items():
+        if isinstance(raw, dict) and raw.get("type") in ("Property", "Relationship", "GeoProperty"):
+            fragment = dict(raw)
+        elif name.startswith("ref") and isinstance(raw, str) and raw.startswith("urn:"):
+            fragment = {"type": "Relationship", "object": raw}
+        else:
+            fragment = {"type": "Property", "value": raw}
+        if fragment["type"] == "Property" and name in schemas.TYPES[type_code].attrs:
             try:
-                clean[name] = schemas.check_value(type_code, name, value)
+                fragment["value"] = schemas.check_value(type_code, name, fragment.get("value"))
             except schemas.AttrError as exc:
                 raise ValidationFailed(str(exc), field=name) from exc
-        else:
-            clean[name] = value
+        clean[name] = fragment
     return clean
 
 
