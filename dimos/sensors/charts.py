@@ -20,7 +20,7 @@ def line_chart(
     time_format: str = "%H:%M",
 ) -> SafeString:
     """An accessible SVG: role=img, a <title>, axis labels; the caller adds a table."""
-    pad_l, pad_r, pad_t, pad_b = 48, 12, 12, 28
+    pad_l, pad_r, pad_t, pad_b = 52, 28, 22, 28
     if not points:
         return mark_safe("")
     values = [v for _, v in points]

@@ -184,6 +184,29 @@ TYPES: dict[str, DeviceTypeSpec] = {
 }
 
 
+# UN/CEFACT codes → symbols for people.
+UNIT_SYMBOLS = {
+    "GQ": "µg/m³",
+    "C62": "",
+    "CEL": "°C",
+    "WTT": "W",
+    "VLT": "V",
+    "AMP": "A",
+    "MTR": "m",
+    "MTQ": "m³",
+    "L/H": "L/h",
+    "2N": "dB(A)",
+    "KGM": "kg",
+    "LTR": "L",
+    "MTS": "m/s",
+    "DD": "°",
+}
+
+
+def unit_symbol(code: str) -> str:
+    return UNIT_SYMBOLS.get(code, code)
+
+
 class AttrError(ValueError):
     """A value that does not fit its attribute's schema; the message is for people."""
 

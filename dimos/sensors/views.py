@@ -167,7 +167,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if attribute
         else []
     )
-    unit = spec.attrs[attribute].unit if attribute else ""
+    unit = schemas.unit_symbol(spec.attrs[attribute].unit) if attribute else ""
     return render(
         request,
         "sensors/device_detail.html",
