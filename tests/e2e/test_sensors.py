@@ -70,5 +70,4 @@ def test_parking_page_updates_without_reload(live_server: Any, serres: Any, monk
         expect(row.locator("[data-free-cell]")).to_have_text("✓ 3", timeout=25_000)
         expect(page.locator(".parking-total")).to_contain_text("3 ελεύθερες θέσεις")
         assert page.evaluate("window.__marker") == "same page"  # no reload happened
-        page.screenshot(path="/tmp/e2e-sensors-parking.png", full_page=True)
         browser.close()
