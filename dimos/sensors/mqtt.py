@@ -206,6 +206,7 @@ class Consumer:
         batch_size: int = 500,
         batch_wait: float = 0.2,
         session_expiry: int = 7 * 24 * 3600,
+        receive_maximum: int | None = None,
     ) -> None:
         parsed = urlparse(url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 1883
@@ -231,7 +232,7 @@ class Consumer:
         self.properties = Properties(PacketTypes.CONNECT)
         self.properties.SessionExpiryInterval = session_expiry
         # Let the broker keep a whole batch or two in flight while we commit.
-        self.properties.ReceiveMaximum = min(65535, batch_size * 2)
+        self.properties.ReceiveMaximum = min(65535, receive_maximum or batch_size * 4)
 
     def _on_connect(
         self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any

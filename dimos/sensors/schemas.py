@@ -259,9 +259,12 @@ def parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        parsed = parse_datetime(value)
+        parsed = datetime.fromisoformat(value)  # fast path (Python 3.11 reads "Z" too)
     except ValueError:
-        return None
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            return None
     if parsed is None or parsed.tzinfo is None:
         return None
     return parsed

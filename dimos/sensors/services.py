@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -325,10 +325,19 @@ def _resolve_devices(municipality: Municipality, refs: set[str]) -> dict[str, De
     if not refs:
         return {}
     found: dict[str, Device] = {}
-    qs = Device.objects.select_related("type").filter(municipality=municipality)
-    for device in qs.filter(Q(ngsi_id__in=refs) | Q(code__in=refs)):
-        found[device.ngsi_id] = device
-        found[device.code] = device
+    qs = (
+        Device.objects.select_related("type")
+        .filter(municipality=municipality)
+        .only(
+            "id", "municipality_id", "type_id", "ngsi_id", "code", "type__code", "type__offline_after_minutes"
+        )
+    )
+    urns = {r for r in refs if ":" in r}
+    codes = refs - urns
+    for part in (qs.filter(ngsi_id__in=urns) if urns else (), qs.filter(code__in=codes) if codes else ()):
+        for device in part:
+            found[device.ngsi_id] = device
+            found[device.code] = device
     return found
 
 
@@ -407,41 +416,71 @@ def readings_ingest(
                 outcome.results[index].status = "duplicate"
             else:
                 fresh.append((device, observed, clean))
-        Reading.objects.bulk_create(
-            [
-                Reading(
-                    municipality=municipality,
-                    device=device,
-                    observed_at=observed,
-                    received_at=now,
-                    values=clean,
-                    source=source,
-                )
-                for device, observed, clean in fresh
-            ],
-            batch_size=500,
-            ignore_conflicts=True,  # a concurrent door may have stored the same reading
-        )
+        _insert_readings(municipality, fresh, now, source)
         if fresh:
             states = _states_merge(municipality, fresh, now)
             rules_evaluate(municipality=municipality, states=states, now=now)
     return outcome
 
 
+def _insert_readings(
+    municipality: Municipality,
+    fresh: list[tuple[Device, datetime, dict[str, Any]]],
+    now: datetime,
+    source: str,
+) -> None:
+    """One multi-row INSERT per 500 readings; a concurrent door's copy is ignored (ON CONFLICT)."""
+    ops = connection.ops
+    values_field = Reading._meta.get_field("values")
+    received = ops.adapt_datetimefield_value(now)
+    table = Reading._meta.db_table
+    for start in range(0, len(fresh), 500):
+        chunk = fresh[start : start + 500]
+        params: list[Any] = []
+        for device, observed, clean in chunk:
+            params += [
+                municipality.pk,
+                device.pk,
+                ops.adapt_datetimefield_value(observed),
+                received,
+                values_field.get_db_prep_value(clean, connection),
+                source,
+            ]
+        rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{table}" (municipality_id, device_id, observed_at, received_at, "values", source) '  # noqa: S608 (constants only)
+                f"VALUES {rows} ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING",
+                params,
+            )
+
+
 def _states_merge(
     municipality: Municipality, fresh: list[tuple[Device, datetime, dict[str, Any]]], now: datetime
 ) -> list[tuple[Device, DeviceState]]:
-    """Merge new readings into the latest state: per attribute, the newest wins."""
+    """Merge new readings into the latest state (per attribute, the newest wins); one upsert."""
     by_device: dict[int, Device] = {}
     for device, _, _ in fresh:
         by_device[device.pk] = device
-    current = {s.device_id: s for s in DeviceState.objects.filter(device_id__in=by_device)}
+    current: dict[int, DeviceState] = {
+        pk: DeviceState(
+            device_id=pk,
+            municipality_id=municipality.pk,
+            observed_at=obs,
+            received_at=rec,
+            values=values,
+            observed=observed,
+        )
+        for pk, obs, rec, values, observed in DeviceState.objects.filter(device_id__in=by_device).values_list(
+            "device_id", "observed_at", "received_at", "values", "observed"
+        )
+    }
     for device, observed, clean in sorted(fresh, key=lambda r: r[1]):
         state = current.get(device.pk)
         if state is None:
             state = current[device.pk] = DeviceState(
                 device_id=device.pk,
-                municipality=municipality,
+                municipality_id=municipality.pk,
                 observed_at=observed,
                 received_at=now,
                 values={},
@@ -455,13 +494,30 @@ def _states_merge(
                 state.observed[name] = stamp
         state.observed_at = max(state.observed_at, observed)
         state.received_at = now
-    DeviceState.objects.bulk_create(
-        list(current.values()),
-        update_conflicts=True,
-        unique_fields=["device"],
-        update_fields=["observed_at", "received_at", "values", "observed"],
-        batch_size=500,
-    )
+    ops = connection.ops
+    json_field = DeviceState._meta.get_field("values")
+    table = DeviceState._meta.db_table
+    states = list(current.values())
+    for start in range(0, len(states), 500):
+        chunk = states[start : start + 500]
+        params: list[Any] = []
+        for st in chunk:
+            params += [
+                st.device_id,
+                municipality.pk,
+                ops.adapt_datetimefield_value(st.observed_at),
+                ops.adapt_datetimefield_value(st.received_at),
+                json_field.get_db_prep_value(st.values, connection),
+                json_field.get_db_prep_value(st.observed, connection),
+            ]
+        rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{table}" (device_id, municipality_id, observed_at, received_at, "values", observed) '  # noqa: S608
+                f"VALUES {rows} ON CONFLICT (device_id) DO UPDATE SET observed_at = excluded.observed_at, "
+                'received_at = excluded.received_at, "values" = excluded."values", observed = excluded.observed',
+                params,
+            )
     return [(by_device[pk], state) for pk, state in current.items()]
 
 

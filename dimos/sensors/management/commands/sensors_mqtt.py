@@ -20,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--client-id", default="dimos-sensors-ingest")
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--batch-wait", type=float, default=0.2)
+        parser.add_argument(
+            "--receive-maximum", type=int, default=0, help="MQTT 5 Receive Maximum (default 4 × batch size)"
+        )
         parser.add_argument("--prefix", default="", help="topic prefix, e.g. staging/")
         parser.add_argument("--topic", action="append", help="override the subscriptions (repeatable)")
 
@@ -36,6 +39,7 @@ class Command(BaseCommand):
             "batch_size": options["batch_size"],
             "batch_wait": options["batch_wait"],
             "prefix": options["prefix"],
+            "receive_maximum": options["receive_maximum"] or None,
         }
         if options["topic"]:
             kwargs["topics"] = tuple(options["topic"])
