@@ -178,6 +178,13 @@ def run(*, quick: bool = False) -> Path:
     )
     rows.append(_mqtt(serres, devices, floor_insert, quick=quick))
 
+    # As a preforked server does after start-up (gunicorn --preload + gc.freeze()): the
+    # objects this benchmark built so far are not re-scanned by every GC pass. The floor
+    # and the target are measured under the same setting.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     timer = Timer()
     floor = timer.get("/__bench_floor__")
     listing = timer.get("/ngsi-ld/v1/entities?type=ParkingSpot")
@@ -189,7 +196,13 @@ def run(*, quick: bool = False) -> Path:
             "median_seconds",
             t,
             f,
-            {"entities": total_entities, "requests": n, "queries": count_queries(listing), "limit": 20},
+            {
+                "entities": total_entities,
+                "requests": n,
+                "queries": count_queries(listing),
+                "limit": 20,
+                "gc": "frozen after setup",
+            },
             target="ratio <= 3",
         )
     )
