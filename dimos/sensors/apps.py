@@ -11,6 +11,7 @@ class SensorsConfig(AppConfig):
     dimos_public_nav = (
         NavItem("sensors:parking", _("Στάθμευση τώρα")),
         NavItem("sensors:air_quality", _("Ποιότητα αέρα")),
+        NavItem("sensors:noise", _("Θόρυβος")),
     )
     dimos_staff_nav = (NavItem("sensors:dashboard", _("Αισθητήρες και συναγερμοί")),)
     dimos_home_cards = (
