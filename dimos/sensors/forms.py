@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from dimos.core.forms import AccessibleForm, AccessibleModelForm
@@ -46,6 +47,8 @@ class RuleForm(AccessibleModelForm):
         self.fields["actions"].choices = [(a.value, a.label) for a in Action if a.value in ACTIONS]
         if self.instance.pk:
             self.initial["status_values"] = ", ".join(self.instance.status_values)
+        self._errors = None  # re-validate against the scoped choices
+        self._wire_aria()
 
     def clean_status_values(self) -> list[str]:
         raw = self.cleaned_data.get("status_values") or ""
@@ -60,7 +63,18 @@ class AlarmTransitionForm(AccessibleForm):
             (AlarmStatus.RESOLVED, AlarmStatus.RESOLVED.label),
         ],
     )
+    assignee = forms.ModelChoiceField(
+        label=_("Ανάθεση σε"), queryset=get_user_model().objects.none(), required=False
+    )
     comment = forms.CharField(label=_("Σχόλιο"), required=False, max_length=500, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            get_user_model().objects.filter(municipality=municipality, is_active=True).exclude(role="")
+        )
+        self._errors = None  # the accessible-form mixin validated before the choices were scoped
+        self._wire_aria()
 
 
 class CredentialForm(AccessibleForm):
@@ -76,3 +90,5 @@ class CredentialForm(AccessibleForm):
     def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["device"].queryset = Device.objects.filter(municipality=municipality)
+        self._errors = None  # re-validate against the scoped choices
+        self._wire_aria()

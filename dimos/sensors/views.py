@@ -186,7 +186,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     alarm = tenant_get_or_404(Alarm.objects.select_related("device", "rule", "assignee"), municipality, pk=pk)
-    form = AlarmTransitionForm(request.POST or None)
+    form = AlarmTransitionForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
             services.alarm_transition(
@@ -195,6 +195,7 @@ def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 to_status=form.cleaned_data["status"],
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
+                assignee=form.cleaned_data["assignee"],
             )
         except ApplicationError as exc:
             form.add_error("status", exc.message)

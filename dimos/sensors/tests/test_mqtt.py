@@ -226,7 +226,7 @@ def test_killing_the_consumer_loses_no_acknowledged_reading(serres: Any) -> None
     ]
     publisher = threading.Thread(target=publish, args=(messages,))
     publisher.start()
-    thread.join(30)
+    thread.join(60)
     assert errors and isinstance(errors[0], Crash), errors
     acked = list(first.acked_payloads)
     assert acked, "the first consumer acknowledged nothing before dying"
@@ -242,7 +242,7 @@ def test_killing_the_consumer_loses_no_acknowledged_reading(serres: Any) -> None
     # committed-but-unacknowledged batch again, absorbed by idempotency).
     second = Consumer(url=MQTT_URL, client_id=client_id, prefix=prefix, batch_size=50, batch_wait=0.05)
     thread2, stop2, errors2 = run_in_thread(second)
-    assert wait_for(lambda: Reading.objects.count() >= total, timeout=30), Reading.objects.count()
+    assert wait_for(lambda: Reading.objects.count() >= total, timeout=60), Reading.objects.count()
     stop2.set()
     thread2.join(10)
     assert not errors2

@@ -114,6 +114,24 @@ def test_dashboard_device_and_alarm_pages(alice_client: Any, serres: Any, lamp: 
     assert alarm.status == AlarmStatus.ACKNOWLEDGED and alarm.assignee == alice
     again = alice_client.post(url, {"status": "acknowledged"})
     assert again.status_code == 200 and "δεν μπορεί" in again.content.decode()
+    # Assigning someone of another municipality is refused by the form (not in the choices).
+    from dimos.core.testing import make_staff
+
+    outsider = make_staff("olga", irakleia_municipality(), "clerk")
+    refused = alice_client.post(url, {"status": "resolved", "assignee": outsider.pk})
+    assert refused.status_code == 200
+    alarm.refresh_from_db()
+    assert alarm.status == AlarmStatus.ACKNOWLEDGED
+    done = alice_client.post(url, {"status": "resolved", "assignee": alice.pk, "comment": "Άλλαξε η λάμπα"})
+    assert done.status_code == 302
+    alarm.refresh_from_db()
+    assert alarm.status == AlarmStatus.RESOLVED and alarm.events.last().comment == "Άλλαξε η λάμπα"
+
+
+def irakleia_municipality() -> Any:
+    from dimos.core.testing import make_municipality
+
+    return make_municipality("irakleia", "irakleia.localhost", code="IRA", open311_jurisdiction="irakleia.gr")
 
 
 def test_rule_form(alice_client: Any, serres: Any) -> None:
