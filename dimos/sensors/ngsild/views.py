@@ -235,6 +235,41 @@ def _attach(devices: list[Device]) -> list[Device]:
     return devices
 
 
+_ROW_FIELDS = (
+    "ngsi_id",
+    "type_id",
+    "lat",
+    "lon",
+    "attrs",
+    "created_at",
+    "modified_at",
+    "state__values",
+    "state__observed",
+)
+
+
+def _rows(qs: QuerySet[Device]) -> list[Any]:
+    """Light rows for listings: one indexed query (device LEFT JOIN latest state), no model instances."""
+    from types import SimpleNamespace
+
+    types = _type_cache()["by_pk"]
+    return [
+        SimpleNamespace(
+            ngsi_id=ngsi_id,
+            type=types[type_id],
+            lat=lat,
+            lon=lon,
+            attrs=attrs,
+            created_at=created,
+            modified_at=modified,
+            state=SimpleNamespace(values=values, observed=observed or {}) if values is not None else None,
+        )
+        for ngsi_id, type_id, lat, lon, attrs, created, modified, values, observed in qs.values_list(
+            *_ROW_FIELDS
+        )
+    ]
+
+
 def _device(ctx: Ctx, entity_id: str) -> Device:
     device = next(iter(_attach(list(_visible(ctx).filter(ngsi_id=entity_id)[:1]))), None)
     if device is None:
@@ -466,12 +501,12 @@ def entities_get(ctx: Ctx) -> HttpResponse:
         box = getattr(geo, "bbox", None)
         if box is not None:
             qs = qs.filter(lat__gte=box[0], lat__lte=box[1], lon__gte=box[2], lon__lte=box[3])
-        matched = [d for d in qs if geo(d)]
+        matched = [d for d in _rows(qs) if geo(d)]
         total = len(matched)
-        page = _attach(matched[offset : offset + limit])
+        page = matched[offset : offset + limit]
     else:
         total = qs.count() if count == "true" else None
-        page = _attach(list(qs[offset : offset + limit])) if limit else []
+        page = _rows(qs[offset : offset + limit]) if limit else []
     if count == "true":
         headers["NGSILD-Results-Count"] = str(total)
     if ctx.accept == GEO_JSON:
