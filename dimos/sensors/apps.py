@@ -29,4 +29,11 @@ class SensorsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from dimos.sensors import actions, tasks  # noqa: F401  (registration side effects)
+        from dimos.sensors.models import DeviceType
+        from dimos.sensors.services import device_types_cache_clear
+
+        post_save.connect(device_types_cache_clear, sender=DeviceType, dispatch_uid="sensors-types-save")
+        post_delete.connect(device_types_cache_clear, sender=DeviceType, dispatch_uid="sensors-types-delete")

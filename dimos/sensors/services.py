@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import secrets
 from collections import defaultdict
@@ -79,6 +80,25 @@ def device_types_sync() -> dict[str, DeviceType]:
             },
         )
     return result
+
+
+_TYPES_CACHE: dict[str, Any] = {"at": 0.0, "by_pk": {}}
+
+
+def device_types_by_pk(*, refresh: bool = False) -> dict[int, DeviceType]:
+    """Device types by id, cached for a minute (a handful of rows that change with deployments)."""
+    import time
+
+    if refresh or time.monotonic() - _TYPES_CACHE["at"] > 60 or not _TYPES_CACHE["by_pk"]:
+        _TYPES_CACHE["by_pk"] = {t.pk: t for t in DeviceType.objects.defer("schema")}
+        _TYPES_CACHE["at"] = time.monotonic()
+    return _TYPES_CACHE["by_pk"]
+
+
+def device_types_cache_clear(**_: Any) -> None:
+    """Signal receiver: a device type was saved or deleted."""
+    _TYPES_CACHE["at"] = 0.0
+    _TYPES_CACHE["by_pk"] = {}
 
 
 def device_type_get(code: str) -> DeviceType:
@@ -325,17 +345,17 @@ def _resolve_devices(municipality: Municipality, refs: set[str]) -> dict[str, De
     if not refs:
         return {}
     found: dict[str, Device] = {}
-    qs = (
-        Device.objects.select_related("type")
-        .filter(municipality=municipality)
-        .only(
-            "id", "municipality_id", "type_id", "ngsi_id", "code", "type__code", "type__offline_after_minutes"
-        )
+    qs = Device.objects.filter(municipality=municipality).only(
+        "id", "municipality_id", "type_id", "ngsi_id", "code"
     )
+    types = device_types_by_pk()
     urns = {r for r in refs if ":" in r}
     codes = refs - urns
     for part in (qs.filter(ngsi_id__in=urns) if urns else (), qs.filter(code__in=codes) if codes else ()):
         for device in part:
+            if device.type_id not in types:
+                types = device_types_by_pk(refresh=True)
+            device._state.fields_cache["type"] = types[device.type_id]  # shared, no query per device
             found[device.ngsi_id] = device
             found[device.code] = device
     return found
@@ -423,19 +443,51 @@ def readings_ingest(
     return outcome
 
 
+# Rows per multi-row statement (6 parameters each; well under both backends' limits).
+_CHUNK = 1000
+
+
+@dataclass
+class LatestState:
+    """A device's latest state while a batch is merged (no model instance per device)."""
+
+    device_id: int
+    observed_at: datetime
+    received_at: datetime
+    values: dict[str, Any]
+    observed: dict[str, str]
+
+
 def _insert_readings(
     municipality: Municipality,
     fresh: list[tuple[Device, datetime, dict[str, Any]]],
     now: datetime,
     source: str,
 ) -> None:
-    """One multi-row INSERT per 500 readings; a concurrent door's copy is ignored (ON CONFLICT)."""
+    """One multi-row INSERT per 1000 readings; a concurrent door's copy is ignored (ON CONFLICT)."""
+    table = Reading._meta.db_table
+    if connection.vendor == "postgresql":
+        # Six array parameters instead of 6 × N placeholders: cheap to send and to plan.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{table}" (municipality_id, device_id, observed_at, received_at, "values", source) '  # noqa: S608
+                "SELECT %s, d, t, %s, v::jsonb, %s FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[]) AS u(d, t, v) "
+                "ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING",
+                [
+                    municipality.pk,
+                    now,
+                    source,
+                    [d.pk for d, _, _ in fresh],
+                    [t for _, t, _ in fresh],
+                    [json.dumps(v) for _, _, v in fresh],
+                ],
+            )
+        return
     ops = connection.ops
     values_field = Reading._meta.get_field("values")
     received = ops.adapt_datetimefield_value(now)
-    table = Reading._meta.db_table
-    for start in range(0, len(fresh), 500):
-        chunk = fresh[start : start + 500]
+    for start in range(0, len(fresh), _CHUNK):
+        chunk = fresh[start : start + _CHUNK]
         params: list[Any] = []
         for device, observed, clean in chunk:
             params += [
@@ -457,15 +509,14 @@ def _insert_readings(
 
 def _states_merge(
     municipality: Municipality, fresh: list[tuple[Device, datetime, dict[str, Any]]], now: datetime
-) -> list[tuple[Device, DeviceState]]:
+) -> list[tuple[Device, LatestState]]:
     """Merge new readings into the latest state (per attribute, the newest wins); one upsert."""
     by_device: dict[int, Device] = {}
     for device, _, _ in fresh:
         by_device[device.pk] = device
-    current: dict[int, DeviceState] = {
-        pk: DeviceState(
+    current: dict[int, LatestState] = {
+        pk: LatestState(
             device_id=pk,
-            municipality_id=municipality.pk,
             observed_at=obs,
             received_at=rec,
             values=values,
@@ -478,13 +529,8 @@ def _states_merge(
     for device, observed, clean in sorted(fresh, key=lambda r: r[1]):
         state = current.get(device.pk)
         if state is None:
-            state = current[device.pk] = DeviceState(
-                device_id=device.pk,
-                municipality_id=municipality.pk,
-                observed_at=observed,
-                received_at=now,
-                values={},
-                observed={},
+            state = current[device.pk] = LatestState(
+                device_id=device.pk, observed_at=observed, received_at=now, values={}, observed={}
             )
         stamp = observed.isoformat()
         for name, value in clean.items():
@@ -494,12 +540,30 @@ def _states_merge(
                 state.observed[name] = stamp
         state.observed_at = max(state.observed_at, observed)
         state.received_at = now
-    ops = connection.ops
-    json_field = DeviceState._meta.get_field("values")
     table = DeviceState._meta.db_table
     states = list(current.values())
-    for start in range(0, len(states), 500):
-        chunk = states[start : start + 500]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{table}" (device_id, municipality_id, observed_at, received_at, "values", observed) '  # noqa: S608
+                "SELECT d, %s, o, r, v::jsonb, ob::jsonb FROM unnest(%s::bigint[], %s::timestamptz[], "
+                "%s::timestamptz[], %s::text[], %s::text[]) AS u(d, o, r, v, ob) "
+                "ON CONFLICT (device_id) DO UPDATE SET observed_at = excluded.observed_at, "
+                'received_at = excluded.received_at, "values" = excluded."values", observed = excluded.observed',
+                [
+                    municipality.pk,
+                    [st.device_id for st in states],
+                    [st.observed_at for st in states],
+                    [st.received_at for st in states],
+                    [json.dumps(st.values) for st in states],
+                    [json.dumps(st.observed) for st in states],
+                ],
+            )
+        return [(by_device[pk], state) for pk, state in current.items()]
+    ops = connection.ops
+    json_field = DeviceState._meta.get_field("values")
+    for start in range(0, len(states), _CHUNK):
+        chunk = states[start : start + _CHUNK]
         params: list[Any] = []
         for st in chunk:
             params += [
@@ -560,7 +624,7 @@ def rule_decision(rule: Rule, values: dict[str, Any]) -> str | None:
 
 
 def rules_evaluate(
-    *, municipality: Municipality, states: list[tuple[Device, DeviceState]], now: datetime | None = None
+    *, municipality: Municipality, states: list[tuple[Device, Any]], now: datetime | None = None
 ) -> list[Alarm]:
     """Open and auto-resolve alarms for new states; two queries for the whole batch."""
     now = now or timezone.now()

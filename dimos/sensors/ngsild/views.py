@@ -25,7 +25,7 @@ from dimos.core.models import Municipality
 from dimos.sensors import schemas
 from dimos.sensors.auth import request_credential
 from dimos.sensors.constants import MAX_BATCH
-from dimos.sensors.models import Device, DeviceState, DeviceType, Reading
+from dimos.sensors.models import Device, DeviceState, Reading
 from dimos.sensors.ngsild import convert
 from dimos.sensors.ngsild.errors import NgsiError
 from dimos.sensors.ngsild.writes import entities_write, entity_attrs_write
@@ -181,21 +181,12 @@ def _options(request: HttpRequest) -> set[str]:
     return {o.strip() for o in request.GET.get("options", "").split(",") if o.strip()}
 
 
-_TYPE_CACHE: dict[str, Any] = {"at": 0.0, "by_code": {}, "by_pk": {}}
+def _type_cache(*, refresh: bool = False) -> dict[str, Any]:
+    """Device types by id and by code (the services' cache, cleared whenever a type is saved)."""
+    from dimos.sensors.services import device_types_by_pk
 
-
-def _type_cache() -> dict[str, Any]:
-    """Device types (a handful of rows that change only with a deployment), cached for a minute."""
-    import time
-
-    if time.monotonic() - _TYPE_CACHE["at"] > 60 or not _TYPE_CACHE["by_pk"]:
-        types = list(DeviceType.objects.defer("schema"))
-        _TYPE_CACHE.update(
-            at=time.monotonic(),
-            by_code={t.code: (t.pk, t.is_public) for t in types},
-            by_pk={t.pk: t for t in types},
-        )
-    return _TYPE_CACHE
+    by_pk = device_types_by_pk(refresh=refresh)
+    return {"by_pk": by_pk, "by_code": {t.code: (t.pk, t.is_public) for t in by_pk.values()}}
 
 
 def _types() -> dict[str, tuple[int, bool]]:
@@ -228,6 +219,8 @@ def _attach(devices: list[Device]) -> list[Device]:
     if not devices:
         return devices
     types = _type_cache()["by_pk"]
+    if any(d.type_id not in types for d in devices):
+        types = _type_cache(refresh=True)["by_pk"]
     states = {s.device_id: s for s in DeviceState.objects.filter(device_id__in=[d.pk for d in devices])}
     for device in devices:
         device.type = types[device.type_id]
@@ -252,7 +245,10 @@ def _rows(qs: QuerySet[Device]) -> list[Any]:
     """Light rows for listings: one indexed query (device LEFT JOIN latest state), no model instances."""
     from types import SimpleNamespace
 
+    rows = list(qs.values_list(*_ROW_FIELDS))
     types = _type_cache()["by_pk"]
+    if any(row[1] not in types for row in rows):
+        types = _type_cache(refresh=True)["by_pk"]
     return [
         SimpleNamespace(
             ngsi_id=ngsi_id,
