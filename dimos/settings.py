@@ -55,9 +55,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "dimos.core",
     "dimos.accounts",
-    # Domain apps, in the order of the citizen menu and of the demo seed.
+    # Domain apps, in the order of the citizen menu and of the demo seed (the
+    # sensors' rules open reports, so reports are seeded first).
     "dimos.services",
     "dimos.reports",
+    "dimos.sensors",
     "dimos.appointments",
     "dimos.schools",
 ]

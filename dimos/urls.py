@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from dimos.appointments.urls import api_urlpatterns as appointments_api
 from dimos.core import views as core_views
 from dimos.core.urls import api_urlpatterns as core_api
+from dimos.sensors import api as sensors_api
 from dimos.services.urls import api_urlpatterns as services_api
 from dimos.services.urls import verify_urlpatterns
 
@@ -18,6 +19,7 @@ api_v1 = [
     path("", include((core_api, "core"), namespace="core-api")),
     path("appointments/", include((appointments_api, "appointments"), namespace="appointments-api")),
     path("", include((services_api, "services"), namespace="services-api")),
+    path("sensors/readings/", sensors_api.readings_batch, name="sensors-readings"),
 ]
 
 urlpatterns = [
@@ -27,6 +29,8 @@ urlpatterns = [
     path("staff/schools/", include("dimos.schools.urls")),
     path("", include("dimos.services.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
+    path("", include("dimos.sensors.urls")),
+    path("ngsi-ld/v1/", include("dimos.sensors.ngsild.urls")),
     path("", include("dimos.reports.urls")),
     path("open311/", include("dimos.reports.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,93 @@
+"""The HTTP batch door: ``POST /api/v1/sensors/readings/`` (JSON, many readings).
+
+Idempotent per (device, observed time); answers 200 when every item was stored or
+was already there, 207 with per-item results when some failed. Errors of the
+whole request are RFC 9457 problem details.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from dimos.core.problems import problem_response
+from dimos.sensors.auth import request_credential
+from dimos.sensors.constants import MAX_BATCH, Source
+from dimos.sensors.services import ReadingIn, readings_ingest
+
+
+def _problem(status: int, code: str, title: str, detail: str) -> JsonResponse:
+    response = problem_response(status=status, title=title, detail=detail, code=code)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="dimos-sensors"'
+    return response
+
+
+@csrf_exempt
+@require_POST
+def readings_batch(request: HttpRequest) -> JsonResponse:
+    content_type = request.content_type or ""
+    if content_type != "application/json":
+        return _problem(
+            415,
+            "unsupported_media_type",
+            "Μη υποστηριζόμενος τύπος περιεχομένου",
+            "Στείλτε Content-Type: application/json.",
+        )
+    credential = request_credential(request)
+    if credential is None:
+        return _problem(
+            401,
+            "not_authenticated",
+            "Χρειάζεται διαπιστευτήριο",
+            "Λείπει, είναι λάθος ή έχει ανακληθεί το διαπιστευτήριο ενσωμάτωσης (Authorization: Bearer …).",
+        )
+    try:
+        body: Any = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _problem(
+            400, "malformed_json", "Μη έγκυρο JSON", "Το σώμα του αιτήματος δεν είναι έγκυρο JSON."
+        )
+    readings = body.get("readings") if isinstance(body, dict) else body
+    if not isinstance(readings, list) or not readings:
+        return _problem(
+            400, "invalid", "Μη έγκυρο αίτημα", 'Στείλτε {"readings": [...]} με τουλάχιστον μία μέτρηση.'
+        )
+    if len(readings) > MAX_BATCH:
+        return _problem(
+            413,
+            "batch_too_large",
+            "Πολύ μεγάλη δέσμη",
+            f"Έως {MAX_BATCH} μετρήσεις ανά αίτημα· στάλθηκαν {len(readings)}.",
+        )
+    items = []
+    for raw in readings:
+        if isinstance(raw, dict):
+            items.append(
+                ReadingIn(
+                    device=raw.get("device"), observed_at=raw.get("observedAt"), values=raw.get("values")
+                )
+            )
+        else:
+            items.append(ReadingIn(device=None, observed_at=None, values={}))
+    outcome = readings_ingest(
+        municipality=credential.municipality, items=items, source=Source.HTTP, credential=credential
+    )
+    for result, raw in zip(outcome.results, readings, strict=True):
+        if not isinstance(raw, dict):
+            result.error, result.field = "Κάθε μέτρηση πρέπει να είναι αντικείμενο JSON.", ""
+    body_out = {
+        "created": outcome.created,
+        "duplicates": outcome.duplicates,
+        "errors": outcome.errors,
+        "results": [
+            {k: v for k, v in vars(r).items() if v != "" or k in ("status",)} for r in outcome.results
+        ],
+    }
+    return JsonResponse(
+        body_out, status=207 if outcome.errors else 200, json_dumps_params={"ensure_ascii": False}
+    )

@@ -1,0 +1,48 @@
+"""Choices and the alarm transition table."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Largest batch any door accepts (NGSI-LD brokers commonly cap at 1000 entities).
+MAX_BATCH = 1000
+# Readings stamped further in the future than this are refused (clock skew allowance).
+FUTURE_TOLERANCE_SECONDS = 300
+
+
+class Source(models.TextChoices):
+    HTTP = "http", _("HTTP (δέσμη)")
+    NGSILD = "ngsild", _("NGSI-LD")
+    MQTT = "mqtt", _("MQTT")
+    TTN = "ttn", _("LoRaWAN (TTN)")
+    SIMULATOR = "simulator", _("Προσομοιωτής")
+
+
+class RuleKind(models.TextChoices):
+    THRESHOLD = "threshold", _("Όριο τιμής με υστέρηση")
+    STATUS = "status", _("Τιμή κατάστασης")
+    SILENT = "silent", _("Σιωπή συσκευής για Ν ώρες")
+
+
+class Direction(models.TextChoices):
+    ABOVE = "above", _("πάνω από το όριο")
+    BELOW = "below", _("κάτω από το όριο")
+
+
+class AlarmStatus(models.TextChoices):
+    OPEN = "open", _("Ανοιχτός")
+    ACKNOWLEDGED = "acknowledged", _("Σε χειρισμό")
+    RESOLVED = "resolved", _("Επιλύθηκε")
+
+
+ALARM_TRANSITIONS: dict[str, frozenset[str]] = {
+    AlarmStatus.OPEN: frozenset({AlarmStatus.ACKNOWLEDGED, AlarmStatus.RESOLVED}),
+    AlarmStatus.ACKNOWLEDGED: frozenset({AlarmStatus.RESOLVED}),
+    AlarmStatus.RESOLVED: frozenset(),
+}
+
+
+class Action(models.TextChoices):
+    NOTIFY = "notify", _("Ειδοποίηση της υπηρεσίας")
+    REPORT = "report", _("Άνοιγμα αναφοράς στο σύστημα αναφορών")

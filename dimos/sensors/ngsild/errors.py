@@ -1,0 +1,65 @@
+"""NGSI-LD ProblemDetails (ETSI GS CIM 009 clause 5.5.2 / RFC 7807)."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+
+ERROR_BASE = "https://uri.etsi.org/ngsi-ld/errors/"
+TITLES = {
+    "InvalidRequest": "The request associated to the operation is syntactically invalid or includes wrong content",
+    "BadRequestData": "The request includes input data which does not meet the requirements of the operation",
+    "AlreadyExists": "The referred element already exists",
+    "OperationNotSupported": "The operation is not supported",
+    "ResourceNotFound": "The referred resource has not been found",
+    "InternalError": "There has been an error during the operation execution",
+    "TooComplexQuery": "The query is too complex",
+    "TooManyResults": "The query result exceeds the maximum number of results",
+    "NoMultiTenantSupport": "The broker does not support multiple tenants",
+    "NonexistentTenant": "The addressed tenant does not exist",
+    "Unauthorized": "An integration credential is required",
+    "NotAcceptable": "None of the accepted media types can be produced",
+    "UnsupportedMediaType": "The request content type is not supported",
+}
+STATUS = {
+    "InvalidRequest": 400,
+    "BadRequestData": 400,
+    "AlreadyExists": 409,
+    "OperationNotSupported": 422,
+    "ResourceNotFound": 404,
+    "InternalError": 500,
+    "TooComplexQuery": 403,
+    "TooManyResults": 403,
+    "NoMultiTenantSupport": 501,
+    "NonexistentTenant": 404,
+    "Unauthorized": 401,
+    "NotAcceptable": 406,
+    "UnsupportedMediaType": 415,
+}
+
+
+class NgsiError(Exception):
+    def __init__(self, name: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.name = name
+        self.detail = detail
+        self.status = status or STATUS[name]
+
+    def body(self) -> dict[str, object]:
+        return {
+            "type": ERROR_BASE + self.name,
+            "title": TITLES.get(self.name, self.name),
+            "status": self.status,
+            "detail": self.detail,
+        }
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(
+            json.dumps(self.body(), ensure_ascii=False),
+            status=self.status,
+            content_type="application/json",
+        )
+        if self.status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="ngsi-ld"'
+        return response

@@ -1,0 +1,681 @@
+"""The NGSI-LD API at ``/ngsi-ld/v1/`` (the subset in docs/sensors/integrators.md).
+
+Content negotiation, ProblemDetails, ``NGSILD-Tenant`` and the batch 207 bodies
+follow ETSI GS CIM 009 (see the standards sheet). Writes need an integration
+credential; reads of public types (parking, air quality, noise) are open.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from shapely.geometry import Point, shape
+
+from dimos.core.geo import bbox_around, haversine_m
+from dimos.core.models import Municipality
+from dimos.sensors import schemas
+from dimos.sensors.auth import request_credential
+from dimos.sensors.constants import MAX_BATCH
+from dimos.sensors.models import Device, DeviceState, Reading
+from dimos.sensors.ngsild import convert
+from dimos.sensors.ngsild.errors import NgsiError
+from dimos.sensors.ngsild.writes import entities_write, entity_attrs_write
+
+BASE = "/ngsi-ld/v1"
+JSON = "application/json"
+LD_JSON = "application/ld+json"
+GEO_JSON = "application/geo+json"
+MAX_LIMIT = 1000
+
+
+# --- Request plumbing -----------------------------------------------------------------
+
+
+class Ctx:
+    def __init__(self, request: HttpRequest, municipality: Municipality) -> None:
+        self.request = request
+        self.municipality = municipality
+        self.credential = request_credential(request, municipality)
+        self.accept = JSON
+
+    def require_credential(self) -> None:
+        if self.credential is None:
+            raise NgsiError(
+                "Unauthorized",
+                "Writes need an integration credential (Authorization: Bearer …); "
+                "it is missing, wrong, revoked or of another tenant.",
+            )
+
+
+def _tenant(request: HttpRequest) -> Municipality:
+    slug = request.headers.get("NGSILD-Tenant")
+    if slug:
+        found = Municipality.objects.filter(slug=slug.strip().lower(), is_active=True).first()
+        if found is None:
+            raise NgsiError("NonexistentTenant", f"Tenant '{slug}' does not exist.")
+        return found
+    municipality = getattr(request, "municipality", None)
+    if municipality is None:
+        raise NgsiError("NonexistentTenant", "No tenant is served at this address; send NGSILD-Tenant.")
+    return municipality
+
+
+def _media(value: str) -> str:
+    return value.split(";")[0].strip().lower()
+
+
+def _negotiate(request: HttpRequest, allow_geo: bool) -> str:
+    header = request.headers.get("Accept", "")
+    if not header.strip():
+        return JSON
+    offered = [JSON, LD_JSON] + ([GEO_JSON] if allow_geo else [])
+    ranked = []
+    for part in header.split(","):
+        pieces = part.split(";")
+        media = pieces[0].strip().lower()
+        q = 1.0
+        for p in pieces[1:]:
+            if p.strip().startswith("q="):
+                try:
+                    q = float(p.strip()[2:])
+                except ValueError:
+                    q = 0.0
+        ranked.append((q, media))
+    for q, media in sorted(ranked, key=lambda r: -r[0]):
+        if q <= 0:
+            continue
+        if media in offered:
+            return media
+        if media in ("*/*", "application/*"):
+            return JSON
+    raise NgsiError(
+        "NotAcceptable",
+        f"Accept must allow one of: {', '.join(offered)}.",
+    )
+
+
+def _link_context(request: HttpRequest) -> str | None:
+    link = request.headers.get("Link", "")
+    if link and convert.LINK_REL in link:
+        match = re.search(r"<([^>]*)>", link)
+        return match.group(1) if match else ""
+    return None
+
+
+def _body(request: HttpRequest) -> Any:
+    media = _media(request.content_type or "")
+    if media not in (JSON, LD_JSON):
+        raise NgsiError(
+            "UnsupportedMediaType", "Content-Type must be application/json or application/ld+json."
+        )
+    link = _link_context(request)
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise NgsiError("InvalidRequest", "The request body is not valid JSON.") from exc
+    if media == LD_JSON:
+        if link is not None:
+            raise NgsiError(
+                "BadRequestData",
+                "With Content-Type application/ld+json the @context goes in the body, not in a Link header.",
+            )
+        items = body if isinstance(body, list) else [body]
+        if any(isinstance(i, dict) and "@context" not in i for i in items):
+            raise NgsiError("BadRequestData", "An application/ld+json body must carry an @context.")
+    return body
+
+
+def _respond(
+    ctx: Ctx, payload: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> HttpResponse:
+    media = ctx.accept
+    if media == LD_JSON:
+        if isinstance(payload, dict):
+            payload = {"@context": convert.CORE_CONTEXT, **payload}
+        elif isinstance(payload, list):
+            payload = [{"@context": convert.CORE_CONTEXT, **p} if isinstance(p, dict) else p for p in payload]
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, separators=(",", ":")), status=status, content_type=media
+    )
+    if media != LD_JSON:
+        response["Link"] = f'<{convert.CORE_CONTEXT}>; rel="{convert.LINK_REL}"; type="application/ld+json"'
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def ngsi(
+    methods: dict[str, Callable[..., HttpResponse]], geo_methods: tuple[str, ...] = ()
+) -> Callable[..., HttpResponse]:
+    @csrf_exempt
+    @wraps(next(iter(methods.values())))
+    def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        try:
+            handler = methods.get(request.method or "")
+            if handler is None:
+                response = NgsiError(
+                    "InvalidRequest", f"Method {request.method} is not allowed here.", status=405
+                ).response()
+                response["Allow"] = ", ".join(methods)
+                return response
+            municipality = _tenant(request)
+            ctx = Ctx(request, municipality)
+            ctx.accept = _negotiate(request, request.method in geo_methods)
+            return handler(ctx, **kwargs)
+        except NgsiError as exc:
+            return exc.response()
+
+    return view
+
+
+def _options(request: HttpRequest) -> set[str]:
+    return {o.strip() for o in request.GET.get("options", "").split(",") if o.strip()}
+
+
+def _type_cache(*, refresh: bool = False) -> dict[str, Any]:
+    """Device types by id and by code (the services' cache, cleared whenever a type is saved)."""
+    from dimos.sensors.services import device_types_by_pk
+
+    by_pk = device_types_by_pk(refresh=refresh)
+    return {"by_pk": by_pk, "by_code": {t.code: (t.pk, t.is_public) for t in by_pk.values()}}
+
+
+def _types() -> dict[str, tuple[int, bool]]:
+    """code → (id, is_public), so filters use ids and the (municipality, type, ngsi_id) index."""
+    return _type_cache()["by_code"]
+
+
+def _visible(ctx: Ctx, type_codes: set[str] | None = None) -> QuerySet[Device]:
+    qs = Device.objects.filter(municipality=ctx.municipality)
+    types = _types()
+    public = [pk for pk, is_public in types.values() if is_public]
+    if type_codes is not None:
+        wanted = [types[c][0] for c in type_codes if c in types]
+        if ctx.credential is None:
+            wanted = [pk for pk in wanted if pk in public]
+        qs = qs.filter(type_id__in=wanted) if len(wanted) != 1 else qs.filter(type_id=wanted[0])
+        if ctx.credential is not None and ctx.credential.device_id:
+            qs = qs.filter(Q(pk=ctx.credential.device_id) | Q(type_id__in=public))
+        return qs
+    if ctx.credential is None:
+        qs = qs.filter(type_id__in=public)
+    elif ctx.credential.device_id:
+        qs = qs.filter(Q(pk=ctx.credential.device_id) | Q(type_id__in=public))
+    return qs
+
+
+def _attach(devices: list[Device]) -> list[Device]:
+    """Types and latest states for a page of devices: two small indexed queries
+    (a LEFT JOIN + ORDER BY would make SQLite sort the whole type)."""
+    if not devices:
+        return devices
+    types = _type_cache()["by_pk"]
+    if any(d.type_id not in types for d in devices):
+        types = _type_cache(refresh=True)["by_pk"]
+    states = {s.device_id: s for s in DeviceState.objects.filter(device_id__in=[d.pk for d in devices])}
+    for device in devices:
+        device.type = types[device.type_id]
+        device._state.fields_cache["state"] = states.get(device.pk)
+    return devices
+
+
+_ROW_FIELDS = (
+    "ngsi_id",
+    "type_id",
+    "lat",
+    "lon",
+    "attrs",
+    "created_at",
+    "modified_at",
+    "state__values",
+    "state__observed",
+)
+
+
+def _rows(qs: QuerySet[Device]) -> list[Any]:
+    """Light rows for listings: one indexed query (device LEFT JOIN latest state), no model instances."""
+    from types import SimpleNamespace
+
+    rows = list(qs.values_list(*_ROW_FIELDS))
+    types = _type_cache()["by_pk"]
+    if any(row[1] not in types for row in rows):
+        types = _type_cache(refresh=True)["by_pk"]
+    return [
+        SimpleNamespace(
+            ngsi_id=ngsi_id,
+            type=types[type_id],
+            lat=lat,
+            lon=lon,
+            attrs=attrs,
+            created_at=created,
+            modified_at=modified,
+            state=SimpleNamespace(values=values, observed=observed or {}) if values is not None else None,
+        )
+        for ngsi_id, type_id, lat, lon, attrs, created, modified, values, observed in qs.values_list(
+            *_ROW_FIELDS
+        )
+    ]
+
+
+def _device(ctx: Ctx, entity_id: str) -> Device:
+    device = next(iter(_attach(list(_visible(ctx).filter(ngsi_id=entity_id)[:1]))), None)
+    if device is None:
+        raise NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")
+    return device
+
+
+def _attrs_param(request: HttpRequest) -> set[str] | None:
+    raw = request.GET.get("attrs")
+    if raw is None:
+        return None
+    names = {convert.compact(a.strip()) for a in raw.split(",") if a.strip()}
+    if not names:
+        raise NgsiError("BadRequestData", "'attrs' must list attribute names.")
+    return names
+
+
+def _render(ctx: Ctx, device: Device, attrs: set[str] | None) -> dict[str, Any]:
+    options = _options(ctx.request)
+    key_values = bool(options & {"keyValues", "simplified"})
+    if ctx.accept == GEO_JSON:
+        return convert.feature(device, key_values=key_values, attrs=attrs)
+    return convert.entity(device, key_values=key_values, attrs=attrs, sys_attrs="sysAttrs" in options)
+
+
+# --- /entities ---------------------------------------------------------------------------
+
+_Q_TERM = re.compile(r"^([A-Za-z0-9_.:/#-]+?)(==|!=|>=|<=|>|<)(.+)$")
+
+
+def _q_value(raw: str) -> Any:
+    raw = raw.strip()
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        return raw[1:-1]
+    if raw in ("true", "false"):
+        return raw == "true"
+    if not raw or any(c in raw for c in '=<>!"'):
+        raise NgsiError("BadRequestData", f"Invalid value in q: '{raw}'.")
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw
+    if not math.isfinite(number):
+        raise NgsiError("BadRequestData", f"Invalid number in q: {raw}")
+    return int(number) if number.is_integer() and "." not in raw and "e" not in raw.lower() else number
+
+
+def _attr_lookup(type_codes: set[str], name: str) -> str:
+    measured = (
+        any(schemas.is_measured(t, name) for t in type_codes)
+        if type_codes
+        else any(schemas.is_measured(t, name) for t in schemas.TYPES)
+    )
+    return f"state__values__{name}" if measured else f"attrs__{name}__value"
+
+
+def _q_filter(q: str, type_codes: set[str]) -> Q:
+    if any(c in q for c in "|()"):
+        raise NgsiError(
+            "OperationNotSupported", "Only ';'-separated (AND) simple comparisons are supported in q."
+        )
+    result = Q()
+    for term in q.split(";"):
+        term = term.strip()
+        if not term:
+            raise NgsiError("BadRequestData", "Empty term in q.")
+        match = _Q_TERM.match(term)
+        if match is None:
+            if re.fullmatch(r"[A-Za-z0-9_]+", term):
+                name = term
+                result &= Q(state__values__has_key=name) | Q(attrs__has_key=name)
+                continue
+            raise NgsiError("BadRequestData", f"Invalid q term '{term}'.")
+        name, op, raw = convert.compact(match.group(1)), match.group(2), match.group(3)
+        if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+            raise NgsiError("BadRequestData", f"Invalid attribute in q: '{name}'.")
+        lookup = _attr_lookup(type_codes, name)
+        if op == "==" and ".." in raw and not raw.startswith('"'):
+            low, high = (_q_value(v) for v in raw.split("..", 1))
+            result &= Q(**{f"{lookup}__gte": low, f"{lookup}__lte": high})
+        elif op == "==" and "," in raw and not raw.startswith('"'):
+            options = Q()
+            for v in raw.split(","):
+                options |= Q(**{lookup: _q_value(v)})
+            result &= options
+        elif op == "==":
+            result &= Q(**{lookup: _q_value(raw)})
+        elif op == "!=":
+            has = Q(state__values__has_key=name) if lookup.startswith("state") else Q(attrs__has_key=name)
+            result &= has & ~Q(**{lookup: _q_value(raw)})
+        else:
+            value = _q_value(raw)
+            suffix = {">": "gt", "<": "lt", ">=": "gte", "<=": "lte"}[op]
+            result &= Q(**{f"{lookup}__{suffix}": value})
+    return result
+
+
+def _int_param(request: HttpRequest, name: str, default: int) -> int:
+    raw = request.GET.get(name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw):
+        raise NgsiError("BadRequestData", f"'{name}' must be a non-negative integer.")
+    return int(raw)
+
+
+def _geo(request: HttpRequest) -> Callable[[Device], bool] | None:
+    georel = request.GET.get("georel")
+    if georel is None:
+        if request.GET.get("geometry") or request.GET.get("coordinates"):
+            raise NgsiError("BadRequestData", "'geometry' and 'coordinates' need 'georel'.")
+        return None
+    geoproperty = request.GET.get("geoproperty", "location")
+    if geoproperty != "location":
+        raise NgsiError("OperationNotSupported", "Only the 'location' geoproperty is supported.")
+    geometry_type, raw = request.GET.get("geometry"), request.GET.get("coordinates")
+    if not geometry_type or not raw:
+        raise NgsiError("BadRequestData", "A geo-query needs 'georel', 'geometry' and 'coordinates'.")
+    try:
+        coordinates = json.loads(raw)
+        geom = shape({"type": geometry_type, "coordinates": coordinates})
+        if geom.is_empty or not geom.is_valid:
+            raise ValueError("invalid geometry")
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+        raise NgsiError("BadRequestData", f"Invalid geometry/coordinates: {exc}") from exc
+    parts = [p.strip() for p in georel.split(";")]
+    relation = parts[0]
+    if relation == "near":
+        if geometry_type != "Point":
+            raise NgsiError("BadRequestData", "'near' needs a Point geometry.")
+        limits = {}
+        for p in parts[1:]:
+            m = re.fullmatch(r"(maxDistance|minDistance)==(\d+(\.\d+)?)", p)
+            if m is None:
+                raise NgsiError("BadRequestData", f"Invalid georel modifier '{p}'.")
+            limits[m.group(1)] = float(m.group(2))
+        if not limits:
+            raise NgsiError("BadRequestData", "'near' needs maxDistance or minDistance.")
+        lon, lat = geom.x, geom.y
+        max_d, min_d = limits.get("maxDistance", math.inf), limits.get("minDistance", 0.0)
+
+        def near(device: Device) -> bool:
+            d = haversine_m(lat, lon, device.lat, device.lon)
+            return min_d <= d <= max_d
+
+        near.bbox = bbox_around(lat, lon, max_d) if math.isfinite(max_d) else None  # type: ignore[attr-defined]
+        return near
+    if relation in ("within", "intersects"):
+        if relation == "within" and geometry_type not in ("Polygon", "MultiPolygon"):
+            raise NgsiError("BadRequestData", "'within' needs a Polygon or MultiPolygon.")
+        from shapely import prepared
+
+        prepared_geom = prepared.prep(geom)
+
+        def inside(device: Device) -> bool:
+            return prepared_geom.covers(Point(device.lon, device.lat))
+
+        min_x, min_y, max_x, max_y = geom.bounds
+        inside.bbox = (min_y, max_y, min_x, max_x)  # type: ignore[attr-defined]
+        return inside
+    if relation in ("contains", "disjoint", "equals", "overlaps"):
+        raise NgsiError("OperationNotSupported", f"georel '{relation}' is not supported by this broker.")
+    raise NgsiError("BadRequestData", f"Invalid georel '{georel}'.")
+
+
+def entities_get(ctx: Ctx) -> HttpResponse:
+    request = ctx.request
+    allowed = {
+        "type",
+        "id",
+        "idPattern",
+        "attrs",
+        "q",
+        "georel",
+        "geometry",
+        "coordinates",
+        "geoproperty",
+        "limit",
+        "offset",
+        "count",
+        "options",
+        "lang",
+    }
+    unknown = set(request.GET) - allowed
+    if unknown:
+        raise NgsiError("BadRequestData", f"Unknown parameter(s): {', '.join(sorted(unknown))}.")
+    has_query = any(request.GET.get(k) for k in ("type", "id", "idPattern", "attrs", "q", "georel"))
+    if not has_query:
+        raise NgsiError(
+            "BadRequestData", "Give at least one of type, id, idPattern, attrs, q or a geo-query."
+        )
+    limit = _int_param(request, "limit", 20)
+    offset = _int_param(request, "offset", 0)
+    count = request.GET.get("count", "false")
+    if count not in ("true", "false"):
+        raise NgsiError("BadRequestData", "'count' must be true or false.")
+    if limit > MAX_LIMIT:
+        raise NgsiError("TooManyResults", f"'limit' may be at most {MAX_LIMIT}.")
+    if limit == 0 and count != "true":
+        raise NgsiError("BadRequestData", "'limit=0' is only meaningful with 'count=true'.")
+    type_codes: set[str] = set()
+    if request.GET.get("type"):
+        type_codes = {convert.compact(t.strip()) for t in request.GET["type"].split(",") if t.strip()}
+    qs = _visible(ctx, type_codes or None)
+    if request.GET.get("id"):
+        qs = qs.filter(ngsi_id__in=[i.strip() for i in request.GET["id"].split(",") if i.strip()])
+    if request.GET.get("idPattern"):
+        pattern = request.GET["idPattern"]
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise NgsiError("BadRequestData", f"Invalid idPattern: {exc}") from exc
+        qs = qs.filter(ngsi_id__regex=pattern)
+    attrs = _attrs_param(request)
+    if attrs:
+        any_attr = Q()
+        for name in attrs:
+            any_attr |= Q(state__values__has_key=name) | Q(attrs__has_key=name)
+            if name == "location":
+                any_attr |= Q(lat__isnull=False)
+        qs = qs.filter(any_attr)
+    if request.GET.get("q"):
+        qs = qs.filter(_q_filter(request.GET["q"], type_codes))
+    geo = _geo(request)
+    headers = {}
+    qs = qs.order_by("ngsi_id")
+    if geo is not None:
+        qs = qs.exclude(lat__isnull=True)
+        box = getattr(geo, "bbox", None)
+        if box is not None:
+            qs = qs.filter(lat__gte=box[0], lat__lte=box[1], lon__gte=box[2], lon__lte=box[3])
+        matched = [d for d in _rows(qs) if geo(d)]
+        total = len(matched)
+        page = matched[offset : offset + limit]
+    else:
+        total = qs.count() if count == "true" else None
+        page = _rows(qs[offset : offset + limit]) if limit else []
+    if count == "true":
+        headers["NGSILD-Results-Count"] = str(total)
+    if ctx.accept == GEO_JSON:
+        body: Any = {"type": "FeatureCollection", "features": [_render(ctx, d, attrs) for d in page]}
+    else:
+        body = [_render(ctx, d, attrs) for d in page]
+    return _respond(ctx, body, headers=headers)
+
+
+def entities_post(ctx: Ctx) -> HttpResponse:
+    ctx.require_credential()
+    parsed = convert.parse_entity(_body(ctx.request))
+    outcome = entities_write(
+        municipality=ctx.municipality, entities=[parsed], mode="create", credential=ctx.credential
+    )
+    if outcome.errors:
+        raise outcome.errors[0][1]
+    response = HttpResponse(status=201)
+    response["Location"] = f"{BASE}/entities/{parsed.id}"
+    return response
+
+
+def entity_get(ctx: Ctx, entity_id: str) -> HttpResponse:
+    device = _device(ctx, entity_id)
+    wanted_type = ctx.request.GET.get("type")
+    if wanted_type and convert.compact(wanted_type) != device.type.code:
+        raise NgsiError("ResourceNotFound", f"Entity {entity_id} of type {wanted_type} was not found.")
+    return _respond(ctx, _render(ctx, device, _attrs_param(ctx.request)))
+
+
+def entity_delete(ctx: Ctx, entity_id: str) -> HttpResponse:
+    ctx.require_credential()
+    device = _device(ctx, entity_id)
+    device.delete()
+    return HttpResponse(status=204)
+
+
+def _attrs_write(ctx: Ctx, entity_id: str, mode: str) -> HttpResponse:
+    ctx.require_credential()
+    body = _body(ctx.request)
+    device = _device(ctx, entity_id)
+    if ctx.credential and ctx.credential.device_id and ctx.credential.device_id != device.pk:
+        raise NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")
+    if not isinstance(body, dict) or not (set(body) - convert.RESERVED):
+        raise NgsiError("BadRequestData", "The body must be an object with at least one attribute.")
+    parsed = convert.parse_fragment(device.type.code, body)
+    updated, not_updated = entity_attrs_write(
+        municipality=ctx.municipality, device=device, parsed=parsed, mode=mode, credential=ctx.credential
+    )
+    if not_updated:
+        return _respond(ctx, {"updated": updated, "notUpdated": not_updated}, status=207)
+    return HttpResponse(status=204)
+
+
+def attrs_post(ctx: Ctx, entity_id: str) -> HttpResponse:
+    mode = "noOverwrite" if "noOverwrite" in _options(ctx.request) else "append"
+    return _attrs_write(ctx, entity_id, mode)
+
+
+def attrs_patch(ctx: Ctx, entity_id: str) -> HttpResponse:
+    return _attrs_write(ctx, entity_id, "patch")
+
+
+# --- /entityOperations -----------------------------------------------------------------------
+
+
+def _batch(ctx: Ctx, mode: str) -> HttpResponse:
+    ctx.require_credential()
+    body = _body(ctx.request)
+    if not isinstance(body, list) or not body:
+        raise NgsiError("BadRequestData", "The body must be a non-empty JSON array of entities.")
+    if len(body) > MAX_BATCH:
+        raise NgsiError("BadRequestData", f"A batch may hold at most {MAX_BATCH} entities; got {len(body)}.")
+    parsed, errors = [], []
+    for raw in body:
+        try:
+            parsed.append(convert.parse_entity(raw))
+        except NgsiError as exc:
+            entity_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
+            errors.append((entity_id, exc))
+    outcome = entities_write(
+        municipality=ctx.municipality, entities=parsed, mode=mode, credential=ctx.credential
+    )
+    errors.extend(outcome.errors)
+    success = outcome.created + outcome.updated
+    if errors:
+        return _respond(
+            ctx,
+            {"success": success, "errors": [{"entityId": i, "error": e.body()} for i, e in errors]},
+            status=207,
+        )
+    if mode == "create" or outcome.created:
+        return _respond(ctx, outcome.created, status=201)
+    return HttpResponse(status=204)
+
+
+def batch_create(ctx: Ctx) -> HttpResponse:
+    return _batch(ctx, "create")
+
+
+def batch_upsert(ctx: Ctx) -> HttpResponse:
+    options = _options(ctx.request)
+    if options - {"replace", "update"}:
+        raise NgsiError("BadRequestData", "options must be 'replace' or 'update'.")
+    if {"replace", "update"} <= options:
+        raise NgsiError("BadRequestData", "options 'replace' and 'update' exclude each other.")
+    return _batch(ctx, "update" if "update" in options else "replace")
+
+
+# --- /temporal/entities/{id} ------------------------------------------------------------------
+
+
+def temporal_get(ctx: Ctx, entity_id: str) -> HttpResponse:
+    request = ctx.request
+    device = _device(ctx, entity_id)
+    qs = Reading.objects.filter(municipality=ctx.municipality, device=device)
+    timerel = request.GET.get("timerel")
+    if timerel is not None:
+        if timerel not in ("before", "after", "between"):
+            raise NgsiError("BadRequestData", "'timerel' must be before, after or between.")
+        time_at = schemas.parse_time(request.GET.get("timeAt"))
+        if time_at is None:
+            raise NgsiError(
+                "BadRequestData", "'timerel' needs 'timeAt' as an ISO 8601 date-time with offset."
+            )
+        if timerel == "before":
+            qs = qs.filter(observed_at__lt=time_at)
+        elif timerel == "after":
+            qs = qs.filter(observed_at__gt=time_at)
+        else:
+            end = schemas.parse_time(request.GET.get("endTimeAt"))
+            if end is None or end <= time_at:
+                raise NgsiError("BadRequestData", "'between' needs 'endTimeAt' after 'timeAt'.")
+            qs = qs.filter(observed_at__gte=time_at, observed_at__lt=end)
+    elif request.GET.get("timeAt") or request.GET.get("endTimeAt"):
+        raise NgsiError("BadRequestData", "'timeAt' needs 'timerel'.")
+    last_n = _int_param(request, "lastN", 0)
+    if "lastN" in request.GET and last_n < 1:
+        raise NgsiError("BadRequestData", "'lastN' must be a positive integer.")
+    attrs = _attrs_param(request)
+    take = min(last_n or MAX_LIMIT, MAX_LIMIT)
+    rows = list(qs.order_by("-observed_at").values_list("observed_at", "values")[:take])
+    rows.reverse()
+    temporal_values = "temporalValues" in _options(request)
+    spec = schemas.TYPES[device.type.code]
+    series: dict[str, list[tuple[Any, datetime]]] = {}
+    for observed, values in rows:
+        for name, value in values.items():
+            if attrs is None or name in attrs:
+                series.setdefault(name, []).append((value, observed))
+    body: dict[str, Any] = {"id": device.ngsi_id, "type": device.type.code}
+    for name, points in series.items():
+        if last_n:
+            points = points[-last_n:]
+        if temporal_values:
+            body[name] = {"type": "Property", "values": [[v, convert.iso(t)] for v, t in points]}
+        else:
+            unit = spec.attrs[name].unit if name in spec.attrs else ""
+            body[name] = [
+                {
+                    "type": "Property",
+                    "value": v,
+                    "observedAt": convert.iso(t),
+                    **({"unitCode": unit} if unit else {}),
+                }
+                for v, t in points
+            ]
+    return _respond(ctx, body)
+
+
+entities = ngsi({"GET": entities_get, "POST": entities_post}, geo_methods=("GET",))
+entity = ngsi({"GET": entity_get, "DELETE": entity_delete}, geo_methods=("GET",))
+entity_attrs = ngsi({"POST": attrs_post, "PATCH": attrs_patch})
+entity_operations_create = ngsi({"POST": batch_create})
+entity_operations_upsert = ngsi({"POST": batch_upsert})
+temporal_entity = ngsi({"GET": temporal_get})

@@ -1,0 +1,137 @@
+"""Reads of the sensor platform (always scoped by municipality)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dimos.core.models import Municipality
+from dimos.sensors.constants import AlarmStatus
+from dimos.sensors.models import Alarm, Device, Reading
+
+
+def devices(municipality: Municipality, type_code: str | None = None) -> QuerySet[Device]:
+    qs = Device.objects.select_related("type", "state", "unit", "department").filter(
+        municipality=municipality
+    )
+    if type_code:
+        qs = qs.filter(type__code=type_code)
+    return qs.order_by("group", "name", "ngsi_id")
+
+
+def state_of(device: Device) -> dict[str, Any]:
+    try:
+        return device.state.values
+    except Device.state.RelatedObjectDoesNotExist:
+        return {}
+
+
+def last_seen(device: Device) -> datetime | None:
+    try:
+        return device.state.received_at
+    except Device.state.RelatedObjectDoesNotExist:
+        return None
+
+
+def is_online(device: Device, now: datetime | None = None) -> bool:
+    seen = last_seen(device)
+    now = now or timezone.now()
+    return seen is not None and now - seen <= timedelta(minutes=device.type.offline_after_minutes)
+
+
+@dataclass
+class ParkingGroup:
+    name: str
+    free: int
+    total: int
+    kind: str  # street | offstreet
+    lat: float | None
+    lon: float | None
+    updated: datetime | None
+
+
+def parking_now(municipality: Municipality) -> list[ParkingGroup]:
+    """Free spaces now, by street (on-street spots) and by parking (off-street)."""
+    groups: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"free": 0, "total": 0, "lat": [], "lon": [], "updated": None}
+    )
+    result = []
+    now = timezone.now()
+    for device in devices(municipality, "ParkingSpot"):
+        g = groups[device.group or device.name or device.code]
+        g["total"] += 1
+        online = is_online(device, now)
+        if online and state_of(device).get("status") == "free":
+            g["free"] += 1
+        if device.lat is not None:
+            g["lat"].append(device.lat)
+            g["lon"].append(device.lon)
+        seen = last_seen(device)
+        if seen and (g["updated"] is None or seen > g["updated"]):
+            g["updated"] = seen
+    for name, g in groups.items():
+        result.append(
+            ParkingGroup(
+                name=name,
+                free=g["free"],
+                total=g["total"],
+                kind="street",
+                lat=sum(g["lat"]) / len(g["lat"]) if g["lat"] else None,
+                lon=sum(g["lon"]) / len(g["lon"]) if g["lon"] else None,
+                updated=g["updated"],
+            )
+        )
+    for device in devices(municipality, "OffStreetParking"):
+        values = state_of(device)
+        total = device.attrs.get("totalSpotNumber", {}).get("value") or 0
+        free = values.get("availableSpotNumber") if is_online(device, now) else None
+        result.append(
+            ParkingGroup(
+                name=device.name or device.code,
+                free=free if isinstance(free, int) else 0,
+                total=int(total),
+                kind="offstreet",
+                lat=device.lat,
+                lon=device.lon,
+                updated=last_seen(device),
+            )
+        )
+    return sorted(result, key=lambda g: (g.kind, g.name))
+
+
+def series(
+    device: Device, attribute: str, *, since: datetime, bucket: timedelta
+) -> list[tuple[datetime, float]]:
+    """Mean of an attribute per time bucket since a moment (for charts)."""
+    sums: dict[datetime, list[float]] = defaultdict(list)
+    step = bucket.total_seconds()
+    rows = Reading.objects.filter(
+        municipality_id=device.municipality_id, device=device, observed_at__gte=since
+    ).values_list("observed_at", "values")
+    for observed, values in rows.iterator(2000):
+        value = values.get(attribute)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            key = datetime.fromtimestamp((observed.timestamp() // step) * step, tz=observed.tzinfo)
+            sums[key].append(float(value))
+    return sorted((k, sum(v) / len(v)) for k, v in sums.items())
+
+
+def open_alarms(municipality: Municipality) -> QuerySet[Alarm]:
+    return (
+        Alarm.objects.select_related("device", "device__type", "rule", "assignee")
+        .filter(municipality=municipality, status__in=[AlarmStatus.OPEN, AlarmStatus.ACKNOWLEDGED])
+        .order_by("-opened_at")
+    )
+
+
+def history(device: Device, limit: int = 50) -> list[Reading]:
+    return list(
+        Reading.objects.filter(municipality_id=device.municipality_id, device=device).order_by(
+            "-observed_at"
+        )[:limit]
+    )

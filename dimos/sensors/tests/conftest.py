@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dimos.core.models import Department
+from dimos.sensors import services
+
+
+@pytest.fixture
+def lighting(serres: Any) -> Department:
+    return Department.objects.create(
+        municipality=serres,
+        code="ilektrofotismos",
+        name_el="Τμήμα Ηλεκτροφωτισμού",
+        name_en="Street Lighting",
+        email="light@serres.example",
+    )
+
+
+@pytest.fixture
+def spot(serres: Any) -> Any:
+    return services.device_create(
+        municipality=serres,
+        type_code="ParkingSpot",
+        code="p-001",
+        name="Μεραρχίας 1",
+        group="Μεραρχίας",
+        lat=41.0905,
+        lon=23.5495,
+        attrs={"category": "onStreet"},
+    )
+
+
+@pytest.fixture
+def bin_(serres: Any) -> Any:
+    return services.device_create(
+        municipality=serres,
+        type_code="WasteContainer",
+        code="bin-42",
+        name="Κάδος 42",
+        lat=41.0910,
+        lon=23.5480,
+        dev_eui="70B3D57ED0000042",
+        ttn_device_id="bin-0042",
+    )
+
+
+@pytest.fixture
+def lamp(serres: Any, lighting: Department) -> Any:
+    return services.device_create(
+        municipality=serres,
+        type_code="Streetlight",
+        code="lamp-7",
+        name="Φωτιστικό 7",
+        lat=41.0912,
+        lon=23.5501,
+        department=lighting,
+    )
+
+
+@pytest.fixture
+def station(serres: Any) -> Any:
+    return services.device_create(
+        municipality=serres,
+        type_code="AirQualityObserved",
+        code="aq-centre",
+        name="Κέντρο",
+        lat=41.0915,
+        lon=23.5470,
+    )
+
+
+@pytest.fixture
+def token(serres: Any) -> str:
+    return services.credential_create(municipality=serres, name="vendor")[1]
+
+
+@pytest.fixture
+def irakleia_token(irakleia: Any) -> str:
+    return services.credential_create(municipality=irakleia, name="other")[1]

@@ -1,0 +1,54 @@
+"""Isolation cases for every staff URL of the sensors app (see dimos/core/isolation.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dimos.core.isolation import IsolationCase
+from dimos.sensors import services
+from dimos.sensors.constants import RuleKind, Source
+from dimos.sensors.models import Alarm, DeviceType, Rule
+
+
+def cases(ctx: Any) -> list[IsolationCase]:
+    device = services.device_create(
+        municipality=ctx.serres,
+        type_code="WasteContainer",
+        code="iso-bin",
+        name="Κάδος-Απομόνωσης-Σερρών",
+        lat=41.09,
+        lon=23.55,
+    )
+    rule = services.rule_save(
+        rule=Rule(
+            municipality=ctx.serres,
+            type=DeviceType.objects.get(code="WasteContainer"),
+            name="Κανόνας-Απομόνωσης-Σερρών",
+            kind=RuleKind.SILENT,
+            silent_hours=3,
+        ),
+        actor=None,
+    )
+    alarm = Alarm.objects.create(
+        municipality=ctx.serres, device=device, rule=rule, message="Συναγερμός-Απομόνωσης"
+    )
+    services.readings_ingest(
+        municipality=ctx.serres,
+        items=[
+            services.ReadingIn(
+                device=device, observed_at="2026-01-01T10:00:00Z", values={"fillingLevel": 0.5}
+            )
+        ],
+        source=Source.SIMULATOR,
+    )
+    credential, _token = services.credential_create(municipality=ctx.serres, name="Κλειδί-Απομόνωσης-Σερρών")
+    return [
+        IsolationCase("sensors:dashboard", marker="Κάδος-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:device_detail", {"pk": device.pk}, marker="Κάδος-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:alarm_detail", {"pk": alarm.pk}, marker="Συναγερμός-Απομόνωσης"),
+        IsolationCase("sensors:rules", marker="Κανόνας-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:rule_create"),
+        IsolationCase("sensors:rule_edit", {"pk": rule.pk}, marker="Κανόνας-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:credentials", marker="Κλειδί-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:credential_revoke", {"pk": credential.pk}, method="POST"),
+    ]

@@ -1,0 +1,284 @@
+"""Public pages (parking, air quality, noise) and the operator dashboard."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dimos.core.exceptions import ApplicationError
+from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
+from dimos.sensors import eaqi, schemas, selectors, services
+from dimos.sensors.charts import line_chart
+from dimos.sensors.constants import AlarmStatus
+from dimos.sensors.forms import AlarmTransitionForm, CredentialForm, RuleForm
+from dimos.sensors.models import Alarm, Credential, Device, Rule
+
+POLLUTANTS = ["pm25", "pm10", "no2", "o3", "so2"]
+
+
+# --- Public -----------------------------------------------------------------------------
+
+
+def parking(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    groups = selectors.parking_now(municipality)
+    context = {"groups": groups, "now": timezone.now(), "total_free": sum(g.free for g in groups)}
+    if request.htmx:
+        return render(request, "sensors/partials/parking_list.html", context)
+    return render(request, "sensors/parking.html", context)
+
+
+def _station(device: Device) -> dict:
+    values = selectors.state_of(device)
+    overall, per = eaqi.station_index(values)
+    return {
+        "device": device,
+        "values": values,
+        "overall": overall,
+        "pollutants": [
+            {
+                "code": p,
+                "label": schemas.TYPES["AirQualityObserved"].attrs[p].label,
+                "value": values[p],
+                "band": per[p],
+            }
+            for p in POLLUTANTS
+            if p in per
+        ],
+        "online": selectors.is_online(device),
+        "seen": selectors.last_seen(device),
+    }
+
+
+def air_quality(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    stations = [_station(d) for d in selectors.devices(municipality, "AirQualityObserved")]
+    return render(
+        request, "sensors/air_quality.html", {"stations": stations, "bands": eaqi.BANDS, "edges": eaqi.EDGES}
+    )
+
+
+def _band_edges(pollutant: str) -> list[tuple[float, str]]:
+    return list(zip(eaqi.EDGES[pollutant], [b.colour for b in eaqi.BANDS], strict=False))
+
+
+def air_quality_station(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = require_municipality(request)
+    device = tenant_get_or_404(selectors.devices(municipality, "AirQualityObserved"), municipality, code=code)
+    now = timezone.now()
+    station = _station(device)
+    charts = []
+    for pollutant in [p["code"] for p in station["pollutants"]]:
+        label = schemas.TYPES["AirQualityObserved"].attrs[pollutant].label
+        day = selectors.series(device, pollutant, since=now - timedelta(hours=24), bucket=timedelta(hours=1))
+        week = selectors.series(device, pollutant, since=now - timedelta(days=7), bucket=timedelta(hours=6))
+        charts.append(
+            {
+                "label": label,
+                "day": line_chart(
+                    day,
+                    title=_("%(p)s, τελευταίες 24 ώρες (µg/m³)") % {"p": label},
+                    unit="µg/m³",
+                    bands=_band_edges(pollutant),
+                ),
+                "week": line_chart(
+                    week,
+                    title=_("%(p)s, τελευταίες 7 ημέρες (µg/m³)") % {"p": label},
+                    unit="µg/m³",
+                    bands=_band_edges(pollutant),
+                    time_format="%d/%m",
+                ),
+                "day_rows": [(t, v, eaqi.band_for(pollutant, v)) for t, v in day],
+            }
+        )
+    return render(
+        request,
+        "sensors/air_quality_station.html",
+        {"station": station, "charts": charts, "bands": eaqi.BANDS},
+    )
+
+
+def noise(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    now = timezone.now()
+    stations = []
+    for device in selectors.devices(municipality, "NoiseLevelObserved"):
+        day = selectors.series(device, "LAeq", since=now - timedelta(hours=24), bucket=timedelta(hours=1))
+        stations.append(
+            {
+                "device": device,
+                "values": selectors.state_of(device),
+                "seen": selectors.last_seen(device),
+                "chart": line_chart(day, title=_("LAeq, τελευταίες 24 ώρες (dB(A))"), unit="dB(A)"),
+                "rows": day,
+            }
+        )
+    return render(request, "sensors/noise.html", {"stations": stations})
+
+
+# --- Staff ---------------------------------------------------------------------------------
+
+
+def _device_row(device: Device) -> dict:
+    online = selectors.is_online(device)
+    return {
+        "device": device,
+        "online": online,
+        "values": selectors.state_of(device),
+        "seen": selectors.last_seen(device),
+    }
+
+
+@staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    alarms = list(selectors.open_alarms(municipality))
+    alarmed = {a.device_id for a in alarms}
+    rows = []
+    for device in selectors.devices(municipality):
+        row = _device_row(device)
+        row["state"] = "alarm" if device.pk in alarmed else ("online" if row["online"] else "offline")
+        rows.append(row)
+    counts = {s: sum(1 for r in rows if r["state"] == s) for s in ("online", "offline", "alarm")}
+    return render(request, "sensors/dashboard.html", {"rows": rows, "alarms": alarms, "counts": counts})
+
+
+@staff_required
+def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    device = tenant_get_or_404(selectors.devices(municipality), municipality, pk=pk)
+    spec = schemas.TYPES[device.type.code]
+    numeric = [n for n, a in spec.attrs.items() if a.measured and a.kind in ("number", "integer")]
+    values = selectors.state_of(device)
+    attribute = request.GET.get("attr") or next(
+        (n for n in numeric if n in values), numeric[0] if numeric else ""
+    )
+    if attribute not in numeric:
+        attribute = numeric[0] if numeric else ""
+    now = timezone.now()
+    day = (
+        selectors.series(device, attribute, since=now - timedelta(hours=24), bucket=timedelta(hours=1))
+        if attribute
+        else []
+    )
+    unit = schemas.unit_symbol(spec.attrs[attribute].unit) if attribute else ""
+    return render(
+        request,
+        "sensors/device_detail.html",
+        {
+            "row": _device_row(device),
+            "numeric": numeric,
+            "attribute": attribute,
+            "chart": line_chart(day, title=_("%(a)s, τελευταίες 24 ώρες") % {"a": attribute}, unit=unit),
+            "history": selectors.history(device),
+            "alarms": device.alarms.select_related("rule").order_by("-opened_at")[:20],
+        },
+    )
+
+
+@staff_required
+def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    alarm = tenant_get_or_404(Alarm.objects.select_related("device", "rule", "assignee"), municipality, pk=pk)
+    form = AlarmTransitionForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.alarm_transition(
+                municipality=municipality,
+                alarm_id=alarm.pk,
+                to_status=form.cleaned_data["status"],
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+                assignee=form.cleaned_data["assignee"],
+            )
+        except ApplicationError as exc:
+            form.add_error("status", exc.message)
+        else:
+            messages.success(request, _("Ο συναγερμός ενημερώθηκε."))
+            return redirect("sensors:alarm_detail", pk=alarm.pk)
+    return render(
+        request,
+        "sensors/alarm_detail.html",
+        {
+            "alarm": alarm,
+            "form": form,
+            "events": alarm.events.select_related("actor"),
+            "can_move": alarm.status != AlarmStatus.RESOLVED,
+        },
+    )
+
+
+@staff_required
+def rules(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    items = Rule.objects.filter(municipality=municipality).select_related("type", "department")
+    return render(request, "sensors/rules.html", {"rules": items})
+
+
+def _rule_form(request: HttpRequest, rule: Rule) -> HttpResponse:
+    municipality = require_municipality(request)
+    form = RuleForm(request.POST or None, instance=rule, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        rule = form.save(commit=False)
+        rule.municipality = municipality
+        try:
+            services.rule_save(rule=rule, actor=request.user)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Ο κανόνας αποθηκεύτηκε."))
+            return redirect("sensors:rules")
+    return render(request, "sensors/rule_form.html", {"form": form, "rule": rule})
+
+
+@staff_required
+def rule_create(request: HttpRequest) -> HttpResponse:
+    return _rule_form(request, Rule(municipality=require_municipality(request)))
+
+
+@staff_required
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    return _rule_form(request, tenant_get_or_404(Rule, municipality, pk=pk))
+
+
+@staff_required
+def credentials(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    form = CredentialForm(request.POST or None, municipality=municipality)
+    token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _credential, token = services.credential_create(
+                municipality=municipality,
+                name=form.cleaned_data["name"],
+                vendor=form.cleaned_data["vendor"],
+                device=form.cleaned_data["device"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            form = CredentialForm(municipality=municipality)
+    items = Credential.objects.filter(municipality=municipality).select_related("device")
+    response = render(
+        request, "sensors/credentials.html", {"form": form, "credentials": items, "token": token}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_required
+@require_POST
+def credential_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    credential = tenant_get_or_404(Credential, municipality, pk=pk)
+    services.credential_revoke(municipality=municipality, credential_id=credential.pk, actor=request.user)
+    messages.success(request, _("Το διαπιστευτήριο ανακλήθηκε."))
+    return redirect("sensors:credentials")
