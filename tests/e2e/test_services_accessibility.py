@@ -3,7 +3,8 @@ the public catalogue and verification pages, the citizen's draft/answer pages wi
 error messages, and the clerk's queue, case page and register book.
 
 With ``A11Y_SHOTS=/tmp`` the tests also save phone (390 px) and desktop (1280 px)
-screenshots as ``/tmp/a11y-services-*.png``.
+screenshots as ``/tmp/a11y-services-*.png``. Every checked page must also fit a phone
+(390 px) without scrolling sideways.
 """
 
 from __future__ import annotations
@@ -34,18 +35,18 @@ PDF = b"%PDF-1.4\n% electricity bill\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def look(page: Any, name: str) -> None:
-    """Check the page with axe-core; with A11Y_SHOTS, screenshot it as a phone and a desktop."""
+    """Check the page with axe-core, and that at phone width (390 px) nothing but a table's own
+    scroll box scrolls sideways; with A11Y_SHOTS, screenshot it as a phone and a desktop."""
     assert_accessible(page)
     target = os.environ.get("A11Y_SHOTS")
     if target:
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 900})
             page.screenshot(path=str(Path(target) / f"a11y-services-{name}-{width}.png"), full_page=True)
-        # Also nothing may scroll sideways on a phone (tables scroll inside .table-wrap).
-        page.set_viewport_size({"width": 390, "height": 900})
-        overflow = page.evaluate(WIDEST)
-        page.set_viewport_size({"width": 1280, "height": 900})
-        assert not overflow, f"{name}: at 390px these stick out sideways: {overflow}"
+    page.set_viewport_size({"width": 390, "height": 900})
+    overflow = page.evaluate(WIDEST)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not overflow, f"{name}: at 390px these stick out sideways: {overflow}"
 
 
 def to_english(page: Any) -> None:
@@ -263,6 +264,11 @@ def test_clerk_queue_case_pages_and_register(
         assert_accessible(page)
     page.goto(f"{base}/staff/services/applications/{waiting.pk}/")
     look(page, "case-awaiting")
+    # Rejecting without the reason the citizen must read is refused with a message.
+    page.get_by_role("button", name="Απόρριψη").click()
+    expect(page.locator(".messages .message-error")).to_be_visible()
+    expect(page.locator(".badge", has_text="Αναμένονται στοιχεία από τον πολίτη")).to_be_visible()
+    assert_accessible(page)
     page.goto(f"{base}/staff/services/applications/{app.pk}/")
     page.get_by_text("Ανάκληση εγγράφου").click()  # the <details> opens
     expect(page.get_by_label("Αιτιολογία ανάκλησης")).to_be_visible()
