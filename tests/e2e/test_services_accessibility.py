@@ -212,9 +212,16 @@ def test_citizen_draft_errors_autosave_answer_and_english_pages(
     # Autosave from the keyboard alone: type, Tab away, the saved draft is announced (role=status).
     page.keyboard.type("Γεώργιος")
     page.keyboard.press("Tab")
-    expect(page.get_by_role("status")).to_have_text("Το πρόχειρο αποθηκεύτηκε αυτόματα.")
+    expect(page.get_by_role("status")).to_contain_text("Το πρόχειρο αποθηκεύτηκε αυτόματα.")
     draft = in_thread(lambda: Application.objects.filter(status="draft").get())
     assert draft.data.get("father_name") == "Γεώργιος"
+    # When the save cannot reach the server, that is announced too.
+    edit_url = "**/edit/"
+    page.route(edit_url, lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    page.get_by_label("Διεύθυνση κατοικίας").fill("Μεραρχίας 12, 621 23 Σέρρες")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("status")).to_contain_text("Η αυτόματη αποθήκευση δεν έγινε")
+    page.unroute(edit_url)
 
     page.goto(f"{base}/services/my/")
     look(page, "my-applications")
