@@ -158,6 +158,7 @@ def test_clerk_day_list_filters_and_cancel_form(
     # A bad date in the filters is announced and tied to the field.
     page.goto(f"{base}/staff/appointments/?point={booked.point.pk}&date=31-31-2026")
     expect(page.get_by_role("alert")).to_contain_text("Ημερομηνία")
+    expect(page.get_by_role("alert")).to_be_focused()
     field = page.get_by_label("Ημερομηνία")
     assert field.get_attribute("aria-invalid") == "true"
     assert any(i.endswith("_error") for i in (field.get_attribute("aria-describedby") or "").split())

@@ -126,6 +126,7 @@ def test_public_catalogue_service_and_verification_pages(
     look(page, "verify-lookup")
     page.get_by_role("button", name="Έλεγχος").click()
     expect(page.get_by_role("alert")).to_contain_text("Κωδικός επαλήθευσης")
+    expect(page.get_by_role("alert")).to_be_focused()
     field = page.get_by_label("Κωδικός επαλήθευσης")
     assert field.get_attribute("aria-invalid") == "true"
     described = field.get_attribute("aria-describedby") or ""
@@ -196,6 +197,7 @@ def test_citizen_draft_errors_autosave_answer_and_english_pages(
     page.get_by_role("button", name="Συνέχεια στον έλεγχο").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Πατρώνυμο")
+    expect(summary).to_be_focused()  # the keyboard starts at the list of problems
     for label in ("Πατρώνυμο", "Διεύθυνση κατοικίας", "Κατοικώ εκεί από"):
         field = page.get_by_label(label)
         assert field.get_attribute("aria-invalid") == "true", label
