@@ -187,6 +187,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "address_fields": [s["name"] for s in field_specs(service) if s["type"] == FieldType.ADDRESS],
             "municipality": municipality,
             "autosaved_text": _("Το πρόχειρο αποθηκεύτηκε αυτόματα."),
+            "autosave_failed_text": _(
+                "Η αυτόματη αποθήκευση δεν έγινε· πατήστε «Αποθήκευση πρόχειρου» για να μη χαθούν όσα γράψατε."
+            ),
         },
     )
 

@@ -1,5 +1,6 @@
 """Browser test: a citizen applies for a βεβαίωση μόνιμης κατοικίας, a clerk approves it,
 the citizen downloads the PDF and the verification page (from the PDF's QR address) says valid.
+Every page of the journey is checked with axe-core (WCAG 2.1 AA).
 
 Set SERVICES_SCREENSHOTS=docs/services/img to refresh the guides' screenshots.
 """
@@ -15,31 +16,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from conftest import chromium_path
+from dimos.core.testing_browser import assert_accessible, in_thread, login_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SERVICES_SCREENSHOTS", "")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _session_cookie(user: Any, base: str) -> dict[str, Any]:
-    client = Client()
-    client.force_login(user)
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": base,
-    }
 
 
 def _shot(page: Any, name: str) -> None:
@@ -48,98 +29,110 @@ def _shot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def test_citizen_applies_clerk_approves_citizen_downloads_and_verifies(
-    live_server: Any,
-    serres: Any,
-    serres_department: Any,
-    alice: Any,
-    citizen: Any,
-    tmp_path: Path,
-    monkeypatch: Any,
-) -> None:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import expect, sync_playwright
-
+@pytest.fixture
+def catalogue(serres: Any, serres_department: Any) -> Any:
+    """The demo catalogue, with Serres answering on ``localhost`` (the host the PDF's QR names)."""
     from dimos.core.tenancy import host_map_invalidate
     from dimos.services.demo import seed_catalogue
-    from dimos.services.models import Application, IssuedDocument
 
     serres.hostnames = [*serres.hostnames, "localhost"]
     serres.save()
     host_map_invalidate()
-    seed_catalogue(serres)
+    return seed_catalogue(serres)
+
+
+def test_citizen_applies_clerk_approves_citizen_downloads_and_verifies(
+    live_server: Any,
+    catalogue: Any,
+    alice: Any,
+    citizen: Any,
+    tmp_path: Path,
+    open_browser: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    from dimos.services.models import Application, IssuedDocument
+
     base = live_server.url.replace("127.0.0.1", "localhost")
     proof = tmp_path / "logariasmos-dei.pdf"
     proof.write_bytes(b"%PDF-1.4\n% electricity bill\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        try:
-            citizen_ctx = browser.new_context(
-                locale="el-GR", viewport={"width": 1280, "height": 900}, accept_downloads=True
-            )
-            citizen_ctx.add_cookies([_session_cookie(citizen, base)])
-            page = citizen_ctx.new_page()
-            page.goto(f"{base}/services/")
-            _shot(page, "01-catalogue")
-            page.get_by_role("link", name="Βεβαίωση μόνιμης κατοικίας").click()
-            _shot(page, "02-service")
-            page.get_by_role("button", name="Υποβολή αίτησης").click()
-            expect(page.get_by_label("ΑΦΜ")).to_have_value("090000045")
-            page.get_by_label("Πατρώνυμο").fill("Γεώργιος")
-            page.get_by_label("Διεύθυνση κατοικίας").fill("Μεραρχίας 12, 621 23 Σέρρες")
-            page.get_by_label("Κατοικώ εκεί από").fill("2015-03-01")
-            page.get_by_label("Σκοπός").select_option("bank")
-            page.get_by_label("Αποδεικτικό κατοικίας").set_input_files(str(proof))
-            _shot(page, "03-form")
-            page.get_by_role("button", name="Συνέχεια στον έλεγχο").click()
-            expect(page.get_by_text("Μεραρχίας 12, 621 23 Σέρρες")).to_be_visible()
-            _shot(page, "04-review")
-            page.get_by_role("button", name="Υποβολή αίτησης").click()
-            expect(page.get_by_role("heading", name="Η αίτησή σας υποβλήθηκε")).to_be_visible()
-            protocol = page.get_by_test_id("protocol").inner_text().strip()
-            assert re.fullmatch(r"1/\d{4}", protocol)
-            _shot(page, "05-receipt")
-            application = Application.objects.get()
+    page = open_browser()
+    browser = page.context.browser
+    login_as(page, base, citizen)
+    page.goto(f"{base}/services/")
+    _shot(page, "01-catalogue")
+    assert_accessible(page)
+    page.get_by_role("link", name="Βεβαίωση μόνιμης κατοικίας").click()
+    _shot(page, "02-service")
+    assert_accessible(page)
+    page.get_by_role("button", name="Υποβολή αίτησης").click()
+    expect(page.get_by_label("ΑΦΜ")).to_have_value("090000045")
+    assert_accessible(page)
+    page.get_by_label("Πατρώνυμο").fill("Γεώργιος")
+    page.get_by_label("Διεύθυνση κατοικίας").fill("Μεραρχίας 12, 621 23 Σέρρες")
+    page.get_by_label("Κατοικώ εκεί από").fill("2015-03-01")
+    page.get_by_label("Σκοπός").select_option("bank")
+    page.get_by_label("Αποδεικτικό κατοικίας").set_input_files(str(proof))
+    _shot(page, "03-form")
+    page.get_by_role("button", name="Συνέχεια στον έλεγχο").click()
+    expect(page.get_by_text("Μεραρχίας 12, 621 23 Σέρρες")).to_be_visible()
+    _shot(page, "04-review")
+    assert_accessible(page)
+    page.get_by_role("button", name="Υποβολή αίτησης").click()
+    expect(page.get_by_role("heading", name="Η αίτησή σας υποβλήθηκε")).to_be_visible()
+    protocol = page.get_by_test_id("protocol").inner_text().strip()
+    assert re.fullmatch(r"1/\d{4}", protocol)
+    _shot(page, "05-receipt")
+    assert_accessible(page)
+    application = in_thread(lambda: Application.objects.get())
 
-            clerk_ctx = browser.new_context(locale="el-GR", viewport={"width": 1280, "height": 900})
-            clerk_ctx.add_cookies([_session_cookie(alice, base)])
-            clerk = clerk_ctx.new_page()
-            clerk.goto(f"{base}/staff/services/")
-            _shot(clerk, "10-queue")
-            clerk.get_by_role("link", name=protocol).click()
-            clerk.get_by_role("button", name="Σε επεξεργασία").click()
-            expect(clerk.get_by_text("Η κατάσταση της αίτησης άλλαξε.")).to_be_visible()
-            _shot(clerk, "11-application")
-            clerk.get_by_role("button", name="Έγκριση και έκδοση εγγράφου").click()
-            expect(clerk.locator(".badge", has_text="Εκδόθηκε")).to_be_visible()
-            _shot(clerk, "12-issued")
+    page.goto(f"{base}/services/my/")
+    expect(page.get_by_role("link", name="Βεβαίωση μόνιμης κατοικίας")).to_be_visible()
+    assert_accessible(page)
 
-            page.goto(f"{base}/services/my/{application.pk}/")
-            _shot(page, "06-my-application")
-            with page.expect_download() as info:
-                page.get_by_role("link", name=re.compile("Λήψη «Βεβαίωση μόνιμης κατοικίας»")).click()
-            data = Path(info.value.path()).read_bytes()
-            document = IssuedDocument.objects.get()
-            assert hashlib.sha256(data).hexdigest() == document.sha256
+    clerk_ctx = browser.new_context(locale="el-GR", viewport={"width": 1280, "height": 900})
+    clerk = clerk_ctx.new_page()
+    login_as(clerk, base, alice)
+    clerk.goto(f"{base}/staff/services/")
+    _shot(clerk, "10-queue")
+    assert_accessible(clerk)
+    clerk.get_by_role("link", name=protocol).click()
+    assert_accessible(clerk)
+    clerk.get_by_role("button", name="Σε επεξεργασία").click()
+    expect(clerk.get_by_text("Η κατάσταση της αίτησης άλλαξε.")).to_be_visible()
+    _shot(clerk, "11-application")
+    assert_accessible(clerk)
+    clerk.get_by_role("button", name="Έγκριση και έκδοση εγγράφου").click()
+    expect(clerk.locator(".badge", has_text="Εκδόθηκε")).to_be_visible()
+    _shot(clerk, "12-issued")
+    assert_accessible(clerk)
 
-            from pypdf import PdfReader
+    page.goto(f"{base}/services/my/{application.pk}/")
+    _shot(page, "06-my-application")
+    assert_accessible(page)
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Λήψη «Βεβαίωση μόνιμης κατοικίας»")).click()
+    data = Path(info.value.path()).read_bytes()
+    document = in_thread(lambda: IssuedDocument.objects.select_related("protocol").get())
+    assert hashlib.sha256(data).hexdigest() == document.sha256
 
-            text = "".join(pg.extract_text() for pg in PdfReader(io.BytesIO(data)).pages)
-            found = re.search(r"https?://\S+/verify/\S+/", text)
-            assert found, text
-            verify_path = urlparse(found.group(0)).path
-            anon_ctx = browser.new_context(locale="el-GR", viewport={"width": 1280, "height": 900})
-            anon = anon_ctx.new_page()
-            anon.goto(f"{base}{verify_path}")
-            expect(anon.get_by_test_id("verify-status")).to_contain_text("Έγκυρο έγγραφο")
-            expect(anon.get_by_text(document.protocol.label)).to_be_visible()
-            assert "Παπαδοπούλου" not in anon.content()
-            _shot(anon, "20-verify")
+    from pypdf import PdfReader
 
-            if SHOTS:
-                clerk.goto(f"{base}/staff/services/register/")
-                _shot(clerk, "13-register")
-        finally:
-            browser.close()
+    text = "".join(pg.extract_text() for pg in PdfReader(io.BytesIO(data)).pages)
+    found = re.search(r"https?://\S+/verify/\S+/", text)
+    assert found, text
+    verify_path = urlparse(found.group(0)).path
+    anon_ctx = browser.new_context(locale="el-GR", viewport={"width": 1280, "height": 900})
+    anon = anon_ctx.new_page()
+    anon.goto(f"{base}{verify_path}")
+    expect(anon.get_by_test_id("verify-status")).to_contain_text("Έγκυρο έγγραφο")
+    expect(anon.get_by_text(document.protocol.label)).to_be_visible()
+    assert "Παπαδοπούλου" not in anon.content()
+    _shot(anon, "20-verify")
+    assert_accessible(anon)
+
+    clerk.goto(f"{base}/staff/services/register/")
+    expect(clerk.get_by_role("cell", name=protocol).first).to_be_visible()
+    _shot(clerk, "13-register")
+    assert_accessible(clerk)
