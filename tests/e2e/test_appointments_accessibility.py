@@ -53,7 +53,7 @@ def look(page: Any, name: str) -> None:
 
 def to_english(page: Any) -> None:
     with page.expect_navigation():
-        page.get_by_role("button", name="English").click()
+        page.get_by_role("link", name="English").click()
     assert page.evaluate("document.documentElement.lang") == "en"
 
 
