@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dimos.core.exceptions import NotFound, TransitionNotAllowed, ValidationFailed
@@ -351,7 +351,23 @@ def _resolve_devices(municipality: Municipality, refs: set[str]) -> dict[str, De
     types = device_types_by_pk()
     urns = {r for r in refs if ":" in r}
     codes = refs - urns
-    for part in (qs.filter(ngsi_id__in=urns) if urns else (), qs.filter(code__in=codes) if codes else ()):
+    if connection.vendor == "postgresql":
+        # One JSON parameter instead of one placeholder per reference: the client-side
+        # cursor splits and quotes every placeholder of a 1000-item IN list in Python.
+        # "= ANY(ARRAY(subquery))" runs the subquery once, then probes the unique index.
+        def among(field: str, values: set[str]) -> QuerySet[Device]:
+            return qs.extra(  # noqa: S610 (constant SQL, values bound as one parameter)
+                where=[
+                    f'"sensors_device"."{field}" = ANY(ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)))'
+                ],
+                params=[json.dumps(list(values))],
+            )
+    else:
+
+        def among(field: str, values: set[str]) -> QuerySet[Device]:
+            return qs.filter(**{f"{field}__in": values})
+
+    for part in (among("ngsi_id", urns) if urns else (), among("code", codes) if codes else ()):
         for device in part:
             if device.type_id not in types:
                 types = device_types_by_pk(refresh=True)
@@ -423,20 +439,32 @@ def readings_ingest(
     if not accepted:
         return outcome
     with transaction.atomic():
-        existing = set(
-            Reading.objects.filter(
-                municipality=municipality,
-                device_id__in={d.pk for _, d, _, _ in accepted},
-                observed_at__in={t for _, _, t, _ in accepted},
-            ).values_list("device_id", "observed_at")
-        )
-        fresh = []
-        for index, device, observed, clean in accepted:
-            if (device.pk, observed) in existing:
-                outcome.results[index].status = "duplicate"
-            else:
-                fresh.append((device, observed, clean))
-        _insert_readings(municipality, fresh, now, source)
+        if connection.vendor == "postgresql":
+            # The insert itself tells which readings are new (ON CONFLICT DO NOTHING
+            # RETURNING): a reading already stored, by an earlier or a concurrent
+            # batch, is a duplicate.
+            stored = _insert_readings_pg(municipality, accepted, now, source)
+            fresh = []
+            for index, device, observed, clean in accepted:
+                if (device.pk, observed) in stored:
+                    fresh.append((device, observed, clean))
+                else:
+                    outcome.results[index].status = "duplicate"
+        else:
+            existing = set(
+                Reading.objects.filter(
+                    municipality=municipality,
+                    device_id__in={d.pk for _, d, _, _ in accepted},
+                    observed_at__in={t for _, _, t, _ in accepted},
+                ).values_list("device_id", "observed_at")
+            )
+            fresh = []
+            for index, device, observed, clean in accepted:
+                if (device.pk, observed) in existing:
+                    outcome.results[index].status = "duplicate"
+                else:
+                    fresh.append((device, observed, clean))
+            _insert_readings(municipality, fresh, now, source)
         if fresh:
             states = _states_merge(municipality, fresh, now)
             rules_evaluate(municipality=municipality, states=states, now=now)
@@ -458,31 +486,35 @@ class LatestState:
     observed: dict[str, str]
 
 
+def _insert_readings_pg(
+    municipality: Municipality,
+    accepted: list[tuple[int, Device, datetime, dict[str, Any]]],
+    now: datetime,
+    source: str,
+) -> set[tuple[int, datetime]]:
+    """PostgreSQL: every reading in ONE statement whose rows travel as one JSON document
+    (json.dumps in C, one literal to quote; no per-element array escaping in Python).
+    Returns the (device, observed time) pairs actually inserted."""
+    table = Reading._meta.db_table
+    doc = json.dumps([{"d": d.pk, "t": t.isoformat(), "v": v} for _, d, t, v in accepted])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" (municipality_id, device_id, observed_at, received_at, "values", source) '  # noqa: S608 (constants only)
+            "SELECT %s, r.d, r.t, %s, r.v, %s FROM jsonb_to_recordset(%s::jsonb) AS r(d bigint, t timestamptz, v jsonb) "
+            "ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING RETURNING device_id, observed_at",
+            [municipality.pk, now, source, doc],
+        )
+        return set(cursor.fetchall())
+
+
 def _insert_readings(
     municipality: Municipality,
     fresh: list[tuple[Device, datetime, dict[str, Any]]],
     now: datetime,
     source: str,
 ) -> None:
-    """One multi-row INSERT per 1000 readings; a concurrent door's copy is ignored (ON CONFLICT)."""
+    """SQLite: one multi-row INSERT per 1000 readings; a concurrent door's copy is ignored (ON CONFLICT)."""
     table = Reading._meta.db_table
-    if connection.vendor == "postgresql":
-        # Six array parameters instead of 6 × N placeholders: cheap to send and to plan.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'INSERT INTO "{table}" (municipality_id, device_id, observed_at, received_at, "values", source) '  # noqa: S608
-                "SELECT %s, d, t, %s, v::jsonb, %s FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[]) AS u(d, t, v) "
-                "ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING",
-                [
-                    municipality.pk,
-                    now,
-                    source,
-                    [d.pk for d, _, _ in fresh],
-                    [t for _, t, _ in fresh],
-                    [json.dumps(v) for _, _, v in fresh],
-                ],
-            )
-        return
     ops = connection.ops
     values_field = Reading._meta.get_field("values")
     received = ops.adapt_datetimefield_value(now)
@@ -514,17 +546,29 @@ def _states_merge(
     by_device: dict[int, Device] = {}
     for device, _, _ in fresh:
         by_device[device.pk] = device
+    table = DeviceState._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT device_id, observed_at, received_at, "values", observed FROM "{table}" '  # noqa: S608 (constants only)
+                "WHERE device_id = ANY(%s::bigint[])",
+                ["{" + ",".join(str(int(pk)) for pk in by_device) + "}"],
+            )
+            found = [
+                (pk, obs, rec, json.loads(values), json.loads(observed))
+                for pk, obs, rec, values, observed in cursor.fetchall()
+            ]
+    else:
+        found = list(
+            DeviceState.objects.filter(device_id__in=by_device).values_list(
+                "device_id", "observed_at", "received_at", "values", "observed"
+            )
+        )
     current: dict[int, LatestState] = {
         pk: LatestState(
-            device_id=pk,
-            observed_at=obs,
-            received_at=rec,
-            values=values,
-            observed=observed,
+            device_id=pk, observed_at=obs, received_at=rec, values=values, observed=observed or {}
         )
-        for pk, obs, rec, values, observed in DeviceState.objects.filter(device_id__in=by_device).values_list(
-            "device_id", "observed_at", "received_at", "values", "observed"
-        )
+        for pk, obs, rec, values, observed in found
     }
     for device, observed, clean in sorted(fresh, key=lambda r: r[1]):
         state = current.get(device.pk)
@@ -540,24 +584,22 @@ def _states_merge(
                 state.observed[name] = stamp
         state.observed_at = max(state.observed_at, observed)
         state.received_at = now
-    table = DeviceState._meta.db_table
     states = list(current.values())
     if connection.vendor == "postgresql":
+        doc = json.dumps(
+            [
+                {"d": st.device_id, "o": st.observed_at.isoformat(), "v": st.values, "ob": st.observed}
+                for st in states
+            ]
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 f'INSERT INTO "{table}" (device_id, municipality_id, observed_at, received_at, "values", observed) '  # noqa: S608
-                "SELECT d, %s, o, r, v::jsonb, ob::jsonb FROM unnest(%s::bigint[], %s::timestamptz[], "
-                "%s::timestamptz[], %s::text[], %s::text[]) AS u(d, o, r, v, ob) "
+                "SELECT s.d, %s, s.o, %s, s.v, s.ob FROM jsonb_to_recordset(%s::jsonb) "
+                "AS s(d bigint, o timestamptz, v jsonb, ob jsonb) "
                 "ON CONFLICT (device_id) DO UPDATE SET observed_at = excluded.observed_at, "
                 'received_at = excluded.received_at, "values" = excluded."values", observed = excluded.observed',
-                [
-                    municipality.pk,
-                    [st.device_id for st in states],
-                    [st.observed_at for st in states],
-                    [st.received_at for st in states],
-                    [json.dumps(st.values) for st in states],
-                    [json.dumps(st.observed) for st in states],
-                ],
+                [municipality.pk, now, doc],
             )
         return [(by_device[pk], state) for pk, state in current.items()]
     ops = connection.ops

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -234,36 +235,35 @@ _ROW_FIELDS = (
     "lat",
     "lon",
     "attrs",
-    "created_at",
-    "modified_at",
     "state__values",
     "state__observed",
 )
+_SYS_FIELDS = ("created_at", "modified_at")
 
 
-def _rows(qs: QuerySet[Device]) -> list[Any]:
-    """Light rows for listings: one indexed query (device LEFT JOIN latest state), no model instances."""
-    from types import SimpleNamespace
-
-    rows = list(qs.values_list(*_ROW_FIELDS))
+def _rows(qs: QuerySet[Device], *, sys_attrs: bool = False) -> list[Any]:
+    """Light rows for listings: ONE indexed query (device LEFT JOIN latest state), no model
+    instances; the creation/modification times are read only when sysAttrs asks for them."""
+    rows = list(qs.values_list(*_ROW_FIELDS, *(_SYS_FIELDS if sys_attrs else ())))
     types = _type_cache()["by_pk"]
     if any(row[1] not in types for row in rows):
         types = _type_cache(refresh=True)["by_pk"]
-    return [
-        SimpleNamespace(
-            ngsi_id=ngsi_id,
-            type=types[type_id],
-            lat=lat,
-            lon=lon,
-            attrs=attrs,
-            created_at=created,
-            modified_at=modified,
-            state=SimpleNamespace(values=values, observed=observed or {}) if values is not None else None,
+    out = []
+    for row in rows:
+        ngsi_id, type_id, lat, lon, attrs, values, observed = row[:7]
+        out.append(
+            SimpleNamespace(
+                ngsi_id=ngsi_id,
+                type=types[type_id],
+                lat=lat,
+                lon=lon,
+                attrs=attrs,
+                created_at=row[7] if sys_attrs else None,
+                modified_at=row[8] if sys_attrs else None,
+                state=SimpleNamespace(values=values, observed=observed or {}) if values is not None else None,
+            )
         )
-        for ngsi_id, type_id, lat, lon, attrs, created, modified, values, observed in qs.values_list(
-            *_ROW_FIELDS
-        )
-    ]
+    return out
 
 
 def _device(ctx: Ctx, entity_id: str) -> Device:
@@ -283,8 +283,10 @@ def _attrs_param(request: HttpRequest) -> set[str] | None:
     return names
 
 
-def _render(ctx: Ctx, device: Device, attrs: set[str] | None) -> dict[str, Any]:
-    options = _options(ctx.request)
+def _render(
+    ctx: Ctx, device: Device, attrs: set[str] | None, options: set[str] | None = None
+) -> dict[str, Any]:
+    options = _options(ctx.request) if options is None else options
     key_values = bool(options & {"keyValues", "simplified"})
     if ctx.accept == GEO_JSON:
         return convert.feature(device, key_values=key_values, attrs=attrs)
@@ -490,6 +492,8 @@ def entities_get(ctx: Ctx) -> HttpResponse:
     if request.GET.get("q"):
         qs = qs.filter(_q_filter(request.GET["q"], type_codes))
     geo = _geo(request)
+    options = _options(request)
+    sys_attrs = "sysAttrs" in options and not options & {"keyValues", "simplified"} and ctx.accept != GEO_JSON
     headers = {}
     qs = qs.order_by("ngsi_id")
     if geo is not None:
@@ -497,18 +501,18 @@ def entities_get(ctx: Ctx) -> HttpResponse:
         box = getattr(geo, "bbox", None)
         if box is not None:
             qs = qs.filter(lat__gte=box[0], lat__lte=box[1], lon__gte=box[2], lon__lte=box[3])
-        matched = [d for d in _rows(qs) if geo(d)]
+        matched = [d for d in _rows(qs, sys_attrs=sys_attrs) if geo(d)]
         total = len(matched)
         page = matched[offset : offset + limit]
     else:
         total = qs.count() if count == "true" else None
-        page = _rows(qs[offset : offset + limit]) if limit else []
+        page = _rows(qs[offset : offset + limit], sys_attrs=sys_attrs) if limit else []
     if count == "true":
         headers["NGSILD-Results-Count"] = str(total)
     if ctx.accept == GEO_JSON:
-        body: Any = {"type": "FeatureCollection", "features": [_render(ctx, d, attrs) for d in page]}
+        body: Any = {"type": "FeatureCollection", "features": [_render(ctx, d, attrs, options) for d in page]}
     else:
-        body = [_render(ctx, d, attrs) for d in page]
+        body = [_render(ctx, d, attrs, options) for d in page]
     return _respond(ctx, body, headers=headers)
 
 
