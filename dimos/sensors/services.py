@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from dimos.core.exceptions import NotFound, TransitionNotAllowed, ValidationFailed
@@ -341,33 +341,45 @@ class IngestOutcome:
         return sum(1 for r in self.results if r.status == "error")
 
 
+_DEVICE_FIELDS = ["id", "municipality_id", "type_id", "ngsi_id", "code"]
+
+
+def _devices_pg(municipality: Municipality, field: str, values: set[str]) -> list[Device]:
+    """PostgreSQL: the references travel as ONE JSON parameter (the client-side cursor
+    would split and quote a placeholder per item of a 1000-item IN list) and are joined
+    to the devices, a hash join or index probes whatever the table statistics say
+    (``= ANY(ARRAY(subquery))`` degrades to a filter over the whole municipality)."""
+    table = Device._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT d.id, d.municipality_id, d.type_id, d.ngsi_id, d.code FROM "{table}" d '  # noqa: S608 (constants only)
+            f"JOIN jsonb_array_elements_text(%s::jsonb) AS r(ref) ON d.{field} = r.ref "
+            "WHERE d.municipality_id = %s",
+            [json.dumps(list(values)), municipality.pk],
+        )
+        rows = cursor.fetchall()
+    return [Device.from_db(connection.alias, _DEVICE_FIELDS, row) for row in rows]
+
+
 def _resolve_devices(municipality: Municipality, refs: set[str]) -> dict[str, Device]:
     if not refs:
         return {}
     found: dict[str, Device] = {}
-    qs = Device.objects.filter(municipality=municipality).only(
-        "id", "municipality_id", "type_id", "ngsi_id", "code"
-    )
     types = device_types_by_pk()
     urns = {r for r in refs if ":" in r}
     codes = refs - urns
     if connection.vendor == "postgresql":
-        # One JSON parameter instead of one placeholder per reference: the client-side
-        # cursor splits and quotes every placeholder of a 1000-item IN list in Python.
-        # "= ANY(ARRAY(subquery))" runs the subquery once, then probes the unique index.
-        def among(field: str, values: set[str]) -> QuerySet[Device]:
-            return qs.extra(  # noqa: S610 (constant SQL, values bound as one parameter)
-                where=[
-                    f'"sensors_device"."{field}" = ANY(ARRAY(SELECT jsonb_array_elements_text(%s::jsonb)))'
-                ],
-                params=[json.dumps(list(values))],
-            )
+        parts: list[Any] = [
+            _devices_pg(municipality, "ngsi_id", urns) if urns else (),
+            _devices_pg(municipality, "code", codes) if codes else (),
+        ]
     else:
-
-        def among(field: str, values: set[str]) -> QuerySet[Device]:
-            return qs.filter(**{f"{field}__in": values})
-
-    for part in (among("ngsi_id", urns) if urns else (), among("code", codes) if codes else ()):
+        qs = Device.objects.filter(municipality=municipality).only(*_DEVICE_FIELDS).order_by()
+        parts = [
+            qs.filter(ngsi_id__in=urns) if urns else (),
+            qs.filter(code__in=codes) if codes else (),
+        ]
+    for part in parts:
         for device in part:
             if device.type_id not in types:
                 types = device_types_by_pk(refresh=True)
@@ -550,13 +562,14 @@ def _states_merge(
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f'SELECT device_id, observed_at, received_at, "values", observed FROM "{table}" '  # noqa: S608 (constants only)
+                f'SELECT device_id, observed_at, "values", observed FROM "{table}" '  # noqa: S608 (constants only)
                 "WHERE device_id = ANY(%s::bigint[])",
                 ["{" + ",".join(str(int(pk)) for pk in by_device) + "}"],
             )
+            # received_at is not read: every state of the batch gets ``now``.
             found = [
-                (pk, obs, rec, json.loads(values), json.loads(observed))
-                for pk, obs, rec, values, observed in cursor.fetchall()
+                (pk, obs, now, json.loads(values), json.loads(observed))
+                for pk, obs, values, observed in cursor.fetchall()
             ]
     else:
         found = list(
