@@ -341,17 +341,45 @@ class IngestOutcome:
         return sum(1 for r in self.results if r.status == "error")
 
 
+_DEVICE_FIELDS = ["id", "municipality_id", "type_id", "ngsi_id", "code"]
+
+
+def _devices_pg(municipality: Municipality, field: str, values: set[str]) -> list[Device]:
+    """PostgreSQL: the references travel as ONE JSON parameter (the client-side cursor
+    would split and quote a placeholder per item of a 1000-item IN list) and are joined
+    to the devices, a hash join or index probes whatever the table statistics say
+    (``= ANY(ARRAY(subquery))`` degrades to a filter over the whole municipality)."""
+    table = Device._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT d.id, d.municipality_id, d.type_id, d.ngsi_id, d.code FROM "{table}" d '  # noqa: S608 (constants only)
+            f"JOIN jsonb_array_elements_text(%s::jsonb) AS r(ref) ON d.{field} = r.ref "
+            "WHERE d.municipality_id = %s",
+            [json.dumps(list(values)), municipality.pk],
+        )
+        rows = cursor.fetchall()
+    return [Device.from_db(connection.alias, _DEVICE_FIELDS, row) for row in rows]
+
+
 def _resolve_devices(municipality: Municipality, refs: set[str]) -> dict[str, Device]:
     if not refs:
         return {}
     found: dict[str, Device] = {}
-    qs = Device.objects.filter(municipality=municipality).only(
-        "id", "municipality_id", "type_id", "ngsi_id", "code"
-    )
     types = device_types_by_pk()
     urns = {r for r in refs if ":" in r}
     codes = refs - urns
-    for part in (qs.filter(ngsi_id__in=urns) if urns else (), qs.filter(code__in=codes) if codes else ()):
+    if connection.vendor == "postgresql":
+        parts: list[Any] = [
+            _devices_pg(municipality, "ngsi_id", urns) if urns else (),
+            _devices_pg(municipality, "code", codes) if codes else (),
+        ]
+    else:
+        qs = Device.objects.filter(municipality=municipality).only(*_DEVICE_FIELDS).order_by()
+        parts = [
+            qs.filter(ngsi_id__in=urns) if urns else (),
+            qs.filter(code__in=codes) if codes else (),
+        ]
+    for part in parts:
         for device in part:
             if device.type_id not in types:
                 types = device_types_by_pk(refresh=True)
@@ -423,20 +451,32 @@ def readings_ingest(
     if not accepted:
         return outcome
     with transaction.atomic():
-        existing = set(
-            Reading.objects.filter(
-                municipality=municipality,
-                device_id__in={d.pk for _, d, _, _ in accepted},
-                observed_at__in={t for _, _, t, _ in accepted},
-            ).values_list("device_id", "observed_at")
-        )
-        fresh = []
-        for index, device, observed, clean in accepted:
-            if (device.pk, observed) in existing:
-                outcome.results[index].status = "duplicate"
-            else:
-                fresh.append((device, observed, clean))
-        _insert_readings(municipality, fresh, now, source)
+        if connection.vendor == "postgresql":
+            # The insert itself tells which readings are new (ON CONFLICT DO NOTHING
+            # RETURNING): a reading already stored, by an earlier or a concurrent
+            # batch, is a duplicate.
+            stored = _insert_readings_pg(municipality, accepted, now, source)
+            fresh = []
+            for index, device, observed, clean in accepted:
+                if (device.pk, observed) in stored:
+                    fresh.append((device, observed, clean))
+                else:
+                    outcome.results[index].status = "duplicate"
+        else:
+            existing = set(
+                Reading.objects.filter(
+                    municipality=municipality,
+                    device_id__in={d.pk for _, d, _, _ in accepted},
+                    observed_at__in={t for _, _, t, _ in accepted},
+                ).values_list("device_id", "observed_at")
+            )
+            fresh = []
+            for index, device, observed, clean in accepted:
+                if (device.pk, observed) in existing:
+                    outcome.results[index].status = "duplicate"
+                else:
+                    fresh.append((device, observed, clean))
+            _insert_readings(municipality, fresh, now, source)
         if fresh:
             states = _states_merge(municipality, fresh, now)
             rules_evaluate(municipality=municipality, states=states, now=now)
@@ -458,31 +498,35 @@ class LatestState:
     observed: dict[str, str]
 
 
+def _insert_readings_pg(
+    municipality: Municipality,
+    accepted: list[tuple[int, Device, datetime, dict[str, Any]]],
+    now: datetime,
+    source: str,
+) -> set[tuple[int, datetime]]:
+    """PostgreSQL: every reading in ONE statement whose rows travel as one JSON document
+    (json.dumps in C, one literal to quote; no per-element array escaping in Python).
+    Returns the (device, observed time) pairs actually inserted."""
+    table = Reading._meta.db_table
+    doc = json.dumps([{"d": d.pk, "t": t.isoformat(), "v": v} for _, d, t, v in accepted])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" (municipality_id, device_id, observed_at, received_at, "values", source) '  # noqa: S608 (constants only)
+            "SELECT %s, r.d, r.t, %s, r.v, %s FROM jsonb_to_recordset(%s::jsonb) AS r(d bigint, t timestamptz, v jsonb) "
+            "ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING RETURNING device_id, observed_at",
+            [municipality.pk, now, source, doc],
+        )
+        return set(cursor.fetchall())
+
+
 def _insert_readings(
     municipality: Municipality,
     fresh: list[tuple[Device, datetime, dict[str, Any]]],
     now: datetime,
     source: str,
 ) -> None:
-    """One multi-row INSERT per 1000 readings; a concurrent door's copy is ignored (ON CONFLICT)."""
+    """SQLite: one multi-row INSERT per 1000 readings; a concurrent door's copy is ignored (ON CONFLICT)."""
     table = Reading._meta.db_table
-    if connection.vendor == "postgresql":
-        # Six array parameters instead of 6 × N placeholders: cheap to send and to plan.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'INSERT INTO "{table}" (municipality_id, device_id, observed_at, received_at, "values", source) '  # noqa: S608
-                "SELECT %s, d, t, %s, v::jsonb, %s FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[]) AS u(d, t, v) "
-                "ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING",
-                [
-                    municipality.pk,
-                    now,
-                    source,
-                    [d.pk for d, _, _ in fresh],
-                    [t for _, t, _ in fresh],
-                    [json.dumps(v) for _, _, v in fresh],
-                ],
-            )
-        return
     ops = connection.ops
     values_field = Reading._meta.get_field("values")
     received = ops.adapt_datetimefield_value(now)
@@ -514,17 +558,30 @@ def _states_merge(
     by_device: dict[int, Device] = {}
     for device, _, _ in fresh:
         by_device[device.pk] = device
+    table = DeviceState._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT device_id, observed_at, "values", observed FROM "{table}" '  # noqa: S608 (constants only)
+                "WHERE device_id = ANY(%s::bigint[])",
+                ["{" + ",".join(str(int(pk)) for pk in by_device) + "}"],
+            )
+            # received_at is not read: every state of the batch gets ``now``.
+            found = [
+                (pk, obs, now, json.loads(values), json.loads(observed))
+                for pk, obs, values, observed in cursor.fetchall()
+            ]
+    else:
+        found = list(
+            DeviceState.objects.filter(device_id__in=by_device).values_list(
+                "device_id", "observed_at", "received_at", "values", "observed"
+            )
+        )
     current: dict[int, LatestState] = {
         pk: LatestState(
-            device_id=pk,
-            observed_at=obs,
-            received_at=rec,
-            values=values,
-            observed=observed,
+            device_id=pk, observed_at=obs, received_at=rec, values=values, observed=observed or {}
         )
-        for pk, obs, rec, values, observed in DeviceState.objects.filter(device_id__in=by_device).values_list(
-            "device_id", "observed_at", "received_at", "values", "observed"
-        )
+        for pk, obs, rec, values, observed in found
     }
     for device, observed, clean in sorted(fresh, key=lambda r: r[1]):
         state = current.get(device.pk)
@@ -540,24 +597,22 @@ def _states_merge(
                 state.observed[name] = stamp
         state.observed_at = max(state.observed_at, observed)
         state.received_at = now
-    table = DeviceState._meta.db_table
     states = list(current.values())
     if connection.vendor == "postgresql":
+        doc = json.dumps(
+            [
+                {"d": st.device_id, "o": st.observed_at.isoformat(), "v": st.values, "ob": st.observed}
+                for st in states
+            ]
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 f'INSERT INTO "{table}" (device_id, municipality_id, observed_at, received_at, "values", observed) '  # noqa: S608
-                "SELECT d, %s, o, r, v::jsonb, ob::jsonb FROM unnest(%s::bigint[], %s::timestamptz[], "
-                "%s::timestamptz[], %s::text[], %s::text[]) AS u(d, o, r, v, ob) "
+                "SELECT s.d, %s, s.o, %s, s.v, s.ob FROM jsonb_to_recordset(%s::jsonb) "
+                "AS s(d bigint, o timestamptz, v jsonb, ob jsonb) "
                 "ON CONFLICT (device_id) DO UPDATE SET observed_at = excluded.observed_at, "
                 'received_at = excluded.received_at, "values" = excluded."values", observed = excluded.observed',
-                [
-                    municipality.pk,
-                    [st.device_id for st in states],
-                    [st.observed_at for st in states],
-                    [st.received_at for st in states],
-                    [json.dumps(st.values) for st in states],
-                    [json.dumps(st.observed) for st in states],
-                ],
+                [municipality.pk, now, doc],
             )
         return [(by_device[pk], state) for pk, state in current.items()]
     ops = connection.ops

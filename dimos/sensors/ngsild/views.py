@@ -13,8 +13,10 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from types import SimpleNamespace
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -194,23 +196,59 @@ def _types() -> dict[str, tuple[int, bool]]:
     return _type_cache()["by_code"]
 
 
-def _visible(ctx: Ctx, type_codes: set[str] | None = None) -> QuerySet[Device]:
-    qs = Device.objects.filter(municipality=ctx.municipality)
-    types = _types()
-    public = [pk for pk, is_public in types.values() if is_public]
-    if type_codes is not None:
-        wanted = [types[c][0] for c in type_codes if c in types]
-        if ctx.credential is None:
-            wanted = [pk for pk in wanted if pk in public]
-        qs = qs.filter(type_id__in=wanted) if len(wanted) != 1 else qs.filter(type_id=wanted[0])
-        if ctx.credential is not None and ctx.credential.device_id:
-            qs = qs.filter(Q(pk=ctx.credential.device_id) | Q(type_id__in=public))
+class Visibility:
+    """Which devices of the tenant a request may see (ONE decision, two renderings:
+    a queryset filter and a plain SQL condition for the listing's fast path).
+
+    ``type_ids``: the types to show (None: every type); ``own_device``: a device-bound
+    credential also sees its own device, whatever its type, next to the public types."""
+
+    def __init__(self, ctx: Ctx, type_codes: set[str] | None) -> None:
+        types = _types()
+        self.public = [pk for pk, is_public in types.values() if is_public]
+        self.own_device = ctx.credential.device_id if ctx.credential is not None else None
+        self.type_ids: list[int] | None
+        if type_codes is not None:
+            wanted = [types[c][0] for c in type_codes if c in types]
+            if ctx.credential is None:
+                wanted = [pk for pk in wanted if pk in self.public]
+            self.type_ids = wanted
+        elif ctx.credential is None:
+            self.type_ids = self.public
+        else:
+            self.type_ids = None
+
+    def queryset(self, municipality: Municipality) -> QuerySet[Device]:
+        qs = Device.objects.filter(municipality=municipality)
+        if self.type_ids is not None:
+            ids = self.type_ids
+            qs = qs.filter(type_id__in=ids) if len(ids) != 1 else qs.filter(type_id=ids[0])
+        if self.own_device:
+            qs = qs.filter(Q(pk=self.own_device) | Q(type_id__in=self.public))
         return qs
-    if ctx.credential is None:
-        qs = qs.filter(type_id__in=public)
-    elif ctx.credential.device_id:
-        qs = qs.filter(Q(pk=ctx.credential.device_id) | Q(type_id__in=public))
-    return qs
+
+    def where(self, municipality: Municipality, alias: str = "d") -> tuple[str, list[Any]] | None:
+        """The same condition as SQL (None: nothing is visible)."""
+        clauses, params = [f"{alias}.municipality_id = %s"], [municipality.pk]
+        if self.type_ids is not None:
+            if not self.type_ids:
+                return None
+            clauses.append(f"{alias}.type_id IN ({', '.join(['%s'] * len(self.type_ids))})")
+            params += self.type_ids
+        if self.own_device:
+            if self.public:
+                clauses.append(
+                    f"({alias}.id = %s OR {alias}.type_id IN ({', '.join(['%s'] * len(self.public))}))"
+                )
+                params += [self.own_device, *self.public]
+            else:
+                clauses.append(f"{alias}.id = %s")
+                params.append(self.own_device)
+        return " AND ".join(clauses), params
+
+
+def _visible(ctx: Ctx, type_codes: set[str] | None = None) -> QuerySet[Device]:
+    return Visibility(ctx, type_codes).queryset(ctx.municipality)
 
 
 def _attach(devices: list[Device]) -> list[Device]:
@@ -234,36 +272,35 @@ _ROW_FIELDS = (
     "lat",
     "lon",
     "attrs",
-    "created_at",
-    "modified_at",
     "state__values",
     "state__observed",
 )
+_SYS_FIELDS = ("created_at", "modified_at")
 
 
-def _rows(qs: QuerySet[Device]) -> list[Any]:
-    """Light rows for listings: one indexed query (device LEFT JOIN latest state), no model instances."""
-    from types import SimpleNamespace
-
-    rows = list(qs.values_list(*_ROW_FIELDS))
+def _rows(qs: QuerySet[Device], *, sys_attrs: bool = False) -> list[Any]:
+    """Light rows for listings: ONE indexed query (device LEFT JOIN latest state), no model
+    instances; the creation/modification times are read only when sysAttrs asks for them."""
+    rows = list(qs.values_list(*_ROW_FIELDS, *(_SYS_FIELDS if sys_attrs else ())))
     types = _type_cache()["by_pk"]
     if any(row[1] not in types for row in rows):
         types = _type_cache(refresh=True)["by_pk"]
-    return [
-        SimpleNamespace(
-            ngsi_id=ngsi_id,
-            type=types[type_id],
-            lat=lat,
-            lon=lon,
-            attrs=attrs,
-            created_at=created,
-            modified_at=modified,
-            state=SimpleNamespace(values=values, observed=observed or {}) if values is not None else None,
+    out = []
+    for row in rows:
+        ngsi_id, type_id, lat, lon, attrs, values, observed = row[:7]
+        out.append(
+            SimpleNamespace(
+                ngsi_id=ngsi_id,
+                type=types[type_id],
+                lat=lat,
+                lon=lon,
+                attrs=attrs,
+                created_at=row[7] if sys_attrs else None,
+                modified_at=row[8] if sys_attrs else None,
+                state=SimpleNamespace(values=values, observed=observed or {}) if values is not None else None,
+            )
         )
-        for ngsi_id, type_id, lat, lon, attrs, created, modified, values, observed in qs.values_list(
-            *_ROW_FIELDS
-        )
-    ]
+    return out
 
 
 def _device(ctx: Ctx, entity_id: str) -> Device:
@@ -283,8 +320,10 @@ def _attrs_param(request: HttpRequest) -> set[str] | None:
     return names
 
 
-def _render(ctx: Ctx, device: Device, attrs: set[str] | None) -> dict[str, Any]:
-    options = _options(ctx.request)
+def _render(
+    ctx: Ctx, device: Device, attrs: set[str] | None, options: set[str] | None = None
+) -> dict[str, Any]:
+    options = _options(ctx.request) if options is None else options
     key_values = bool(options & {"keyValues", "simplified"})
     if ctx.accept == GEO_JSON:
         return convert.feature(device, key_values=key_values, attrs=attrs)
@@ -469,6 +508,12 @@ def entities_get(ctx: Ctx) -> HttpResponse:
     type_codes: set[str] = set()
     if request.GET.get("type"):
         type_codes = {convert.compact(t.strip()) for t in request.GET["type"].split(",") if t.strip()}
+    options = _options(request)
+    sys_attrs = "sysAttrs" in options and not options & {"keyValues", "simplified"} and ctx.accept != GEO_JSON
+    if not sys_attrs and not _FILTERS.intersection(request.GET):
+        # The common query (a type, a page): straight SQL, no queryset to build.
+        page, total = _page_fast(ctx, type_codes or None, limit, offset, count == "true")
+        return _listing_response(ctx, page, None, options, total)
     qs = _visible(ctx, type_codes or None)
     if request.GET.get("id"):
         qs = qs.filter(ngsi_id__in=[i.strip() for i in request.GET["id"].split(",") if i.strip()])
@@ -490,26 +535,80 @@ def entities_get(ctx: Ctx) -> HttpResponse:
     if request.GET.get("q"):
         qs = qs.filter(_q_filter(request.GET["q"], type_codes))
     geo = _geo(request)
-    headers = {}
     qs = qs.order_by("ngsi_id")
     if geo is not None:
         qs = qs.exclude(lat__isnull=True)
         box = getattr(geo, "bbox", None)
         if box is not None:
             qs = qs.filter(lat__gte=box[0], lat__lte=box[1], lon__gte=box[2], lon__lte=box[3])
-        matched = [d for d in _rows(qs) if geo(d)]
+        matched = [d for d in _rows(qs, sys_attrs=sys_attrs) if geo(d)]
         total = len(matched)
         page = matched[offset : offset + limit]
     else:
         total = qs.count() if count == "true" else None
-        page = _rows(qs[offset : offset + limit]) if limit else []
-    if count == "true":
-        headers["NGSILD-Results-Count"] = str(total)
+        page = _rows(qs[offset : offset + limit], sys_attrs=sys_attrs) if limit else []
+    return _listing_response(ctx, page, attrs, options, total if count == "true" else None)
+
+
+def _listing_response(
+    ctx: Ctx, page: list[Any], attrs: set[str] | None, options: set[str], total: int | None
+) -> HttpResponse:
+    headers = {} if total is None else {"NGSILD-Results-Count": str(total)}
     if ctx.accept == GEO_JSON:
-        body: Any = {"type": "FeatureCollection", "features": [_render(ctx, d, attrs) for d in page]}
+        body: Any = {"type": "FeatureCollection", "features": [_render(ctx, d, attrs, options) for d in page]}
     else:
-        body = [_render(ctx, d, attrs) for d in page]
+        body = [_render(ctx, d, attrs, options) for d in page]
     return _respond(ctx, body, headers=headers)
+
+
+# Parameters that need the general (queryset) path of the listing.
+_FILTERS = frozenset({"id", "idPattern", "attrs", "q", "georel", "geometry", "coordinates", "geoproperty"})
+
+
+def _page_fast(
+    ctx: Ctx, type_codes: set[str] | None, limit: int, offset: int, count: bool
+) -> tuple[list[Any], int | None]:
+    """A page of the listing in one indexed query (device LEFT JOIN latest state, ordered
+    by id through the (municipality, type, ngsi_id) index), rows straight to light objects."""
+    where = Visibility(ctx, type_codes).where(ctx.municipality)
+    if where is None:
+        return [], (0 if count else None)
+    condition, params = where
+    device, state = Device._meta.db_table, DeviceState._meta.db_table
+    page: list[Any] = []
+    total = None
+    with connection.cursor() as cursor:
+        if count:
+            cursor.execute(f'SELECT COUNT(*) FROM "{device}" d WHERE {condition}', params)  # noqa: S608 (constants only)
+            total = cursor.fetchone()[0]
+        if limit:
+            cursor.execute(
+                f'SELECT d.ngsi_id, d.type_id, d.lat, d.lon, d.attrs, s."values", s.observed FROM "{device}" d '  # noqa: S608
+                f'LEFT JOIN "{state}" s ON s.device_id = d.id WHERE {condition} ORDER BY d.ngsi_id LIMIT %s OFFSET %s',
+                [*params, limit, offset],
+            )
+            rows = cursor.fetchall()
+            types = _type_cache()["by_pk"]
+            if any(row[1] not in types for row in rows):
+                types = _type_cache(refresh=True)["by_pk"]
+            loads = json.loads
+            for ngsi_id, type_id, lat, lon, attrs, values, observed in rows:
+                page.append(
+                    SimpleNamespace(
+                        ngsi_id=ngsi_id,
+                        type=types[type_id],
+                        lat=lat,
+                        lon=lon,
+                        attrs=loads(attrs) if isinstance(attrs, str) else attrs,
+                        state=None
+                        if values is None
+                        else SimpleNamespace(
+                            values=loads(values) if isinstance(values, str) else values,
+                            observed=(loads(observed) if isinstance(observed, str) else observed) or {},
+                        ),
+                    )
+                )
+    return page, total
 
 
 def entities_post(ctx: Ctx) -> HttpResponse:
