@@ -25,8 +25,12 @@ def test_audit_page_filters_and_paginates(bob: Any, serres: Any) -> None:
     )
     client = client_for(bob, SERRES_HOST)
     first = client.get("/staff/audit/?action=report.").content.decode()
-    assert "Σελίδα 1 από 3" in first and "login.success" not in first
-    assert client.get("/staff/audit/?page=99").status_code == 200  # past the end: the last page
+    assert "Σελίδα 1" in first and "page=2" in first and "login.success" not in first
+    assert first.count("<tr><td>") == 50
+    third = client.get("/staff/audit/?action=report.&page=3").content.decode()
+    assert third.count("<tr><td>") == 20 and "page=4" not in third and "page=2" in third
+    past = client.get("/staff/audit/?page=99")
+    assert past.status_code == 200 and "Δεν υπάρχουν συμβάντα" in past.content.decode()
     assert client.get("/staff/audit/?page=abc").status_code == 200  # garbage: the first page
 
 
