@@ -15,8 +15,11 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +27,7 @@ from dimos.core.exceptions import ApplicationError
 from dimos.core.models import Department
 from dimos.core.navigation import _reverse as safe_reverse
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
-from dimos.services import selectors, services
+from dimos.services import caching, selectors, services
 from dimos.services.codes import code_display, code_is_valid, code_normalize
 from dimos.services.constants import (
     QUEUE_VIEWS_LABELS,
@@ -398,25 +401,32 @@ class QueuePage:
         self.next_page_number = number + 1
         self.previous_page_number = number - 1
 
+    @staticmethod
+    def number_of(raw: str | None) -> int:
+        try:
+            return max(1, min(int(raw or 1), 10_000))
+        except ValueError:
+            return 1
+
     @classmethod
     def of(cls, qs: Any, raw: str | None) -> QueuePage:
-        try:
-            number = max(1, min(int(raw or 1), 10_000))
-        except ValueError:
-            number = 1
+        number = cls.number_of(raw)
         start = (number - 1) * cls.size
         return cls(list(qs[start : start + cls.size + 1]), number)
 
 
-def _department_choice(request: HttpRequest, municipality: Any) -> int | None:
+def _department_choice(request: HttpRequest, municipality: Any, departments: dict[int, Any]) -> int | None:
     raw = request.GET.get("department")
     if raw == "all":
         return None
     if raw:
         try:
-            return tenant_get_or_404(Department, municipality, pk=int(raw)).pk
+            pk = int(raw)
         except ValueError as exc:
             raise Http404 from exc
+        if pk not in departments:  # another municipality's or no such department
+            raise Http404
+        return pk
     return request.user.department_id if request.user.municipality_id == municipality.pk else None
 
 
@@ -424,35 +434,68 @@ def _department_choice(request: HttpRequest, municipality: Any) -> int | None:
 @require_GET
 def staff_queue(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
-    department_id = _department_choice(request, municipality)
+    departments = caching.departments(municipality.pk)
+    department_id = _department_choice(request, municipality, departments)
     view = request.GET.get("view", "open")
     if view not in QUEUE_VIEWS_LABELS:
         view = "open"
+    number = QueuePage.number_of(request.GET.get("page"))
+    today = timezone.localdate()
+    lang = get_language() or "el"
+    version = caching.queue_version(municipality.pk)
+    key = caching.queue_body_key(
+        municipality_id=municipality.pk,
+        department_id=department_id,
+        view=view,
+        page=number,
+        lang=lang,
+        today=today,
+        user_id=request.user.pk,
+    )
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        body = hit[1]
+    else:
+        body = _queue_body(request, municipality, departments, department_id, view, number, today)
+        cache.set(key, (version, body), caching.QUEUE_TTL)
+    return render(request, "services/staff/queue.html", {"body": mark_safe(body)})  # our own rendered HTML
+
+
+def _queue_body(
+    request: HttpRequest,
+    municipality: Any,
+    departments: dict[int, Any],
+    department_id: int | None,
+    view: str,
+    number: int,
+    today: dt.date,
+) -> str:
     qs = selectors.application_queue(
         municipality=municipality, department_id=department_id, view=view, assignee=request.user
     )
-    page = QueuePage.of(qs.values_list(*QUEUE_COLUMNS), request.GET.get("page"))
-    today = timezone.localdate()
+    page = QueuePage.of(qs.values_list(*QUEUE_COLUMNS), str(number))
     soon = selectors.due_soon_limit(municipality, today)
     counts_key = f"services:queue_counts:{municipality.pk}:{department_id}"
     counts = cache.get(counts_key)
     if counts is None:  # a minute's staleness keeps the page fast with tens of thousands of rows
         counts = selectors.queue_counts(municipality=municipality, department_id=department_id, today=today)
         cache.set(counts_key, counts, 60)
-    return render(
-        request,
-        "services/staff/queue.html",
+    english = (get_language() or "el").startswith("en")
+    return render_to_string(
+        "services/staff/_queue_body.html",
         {
             "page": page,
             "rows": queue_rows(page.object_list, today=today, soon=soon),
             "view": view,
             "views": QUEUE_VIEWS_LABELS,
             "counts": counts,
-            "departments": Department.objects.filter(municipality=municipality)
-            .order_by("name_el")
-            .only("pk", "name_el", "name_en"),
+            "departments": [
+                {"pk": pk, "name": name_en if english else name_el}
+                for pk, (name_el, name_en) in departments.items()
+            ],
             "department_id": department_id,
         },
+        request=request,
     )
 
 
