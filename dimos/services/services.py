@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -681,16 +681,35 @@ def document_revoke(
 
 
 def verification_log(
-    *, municipality: Municipality, document: IssuedDocument | None, how: str, result: str
+    *,
+    municipality: Municipality,
+    document: IssuedDocument | None,
+    how: str,
+    result: str,
+    document_id: int | None = None,
 ) -> None:
-    """Log a public lookup without personal data (no IP, no user)."""
-    AuditEvent.objects.create(
-        municipality=municipality,
-        action=f"services.verify_{how}",
-        object_type="services.issueddocument" if document else "",
-        object_id=str(document.pk) if document else "",
-        new_values={"result": result},
-    )
+    """Log a public lookup without personal data (no IP, no user).
+
+    One plain INSERT (no model instance, no signals): it runs on every public
+    lookup, so it is kept as cheap as the row itself.
+    """
+    if document is not None:
+        document_id = document.pk
+    ops = connection.ops
+    table = ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (municipality_id, action, object_type, object_id, new_values, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                municipality.pk,
+                f"services.verify_{how}",
+                "services.issueddocument" if document_id is not None else "",
+                str(document_id) if document_id is not None else "",
+                ops.adapt_json_value({"result": str(result)}, None),
+                ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
 
 
 # --- The register ----------------------------------------------------------------

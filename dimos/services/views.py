@@ -14,10 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -834,10 +836,12 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
             _("Ο κωδικός δεν είναι σωστός (λάθος χαρακτήρας ελέγχου). Ελέγξτε τον και δοκιμάστε ξανά."),
         )
         return render(request, "services/verify_lookup.html", {"form": form}, status=400)
+    if request.method == "GET":
+        return _verify_get(request, municipality, normal)
     document = selectors.document_for_code(municipality=municipality, code=normal)
     comparison = None
     upload_form = VerifyUploadForm()
-    if request.method == "POST" and document is not None:
+    if document is not None:
         upload_form = VerifyUploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
             upload = upload_form.cleaned_data["pdf"]
@@ -854,21 +858,82 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
                     how="upload",
                     result="match" if comparison else "mismatch",
                 )
-    elif document is not None:
-        services.verification_log(
-            municipality=municipality, document=document, how="lookup", result=document.status
-        )
     else:
         services.verification_log(municipality=municipality, document=None, how="lookup", result="not_found")
-    return render(
-        request,
-        "services/verify_document.html",
+    body = _verify_body(request, document, normal, comparison, upload_form)
+    return _verify_page(request, body, status=200 if document else 404)
+
+
+def _verify_body(
+    request: HttpRequest, document: Any, code: str, comparison: bool | None, upload_form: Any
+) -> str:
+    """The page's content, with a marker where the visitor's CSRF token goes."""
+    return render_to_string(
+        "services/_verify_document_body.html",
         {
             "document": document,
-            "code_display": code_display(normal),
+            "code_display": code_display(code),
             "comparison": comparison,
-            "upload_form": upload_form,
+            "upload_panel": _upload_panel(request, comparison, upload_form),
             "Status": DocumentStatus,
         },
-        status=200 if document else 404,
+        request=request,
     )
+
+
+def _upload_panel(request: HttpRequest, comparison: bool | None, upload_form: Any) -> str:
+    """The PDF comparison panel; the blank one is the same for every document (cached per language)."""
+    blank = comparison is None and not upload_form.is_bound
+    key = f"services:verify_panel:{get_language() or 'el'}"
+    if blank and (panel := cache.get(key)) is not None:
+        return mark_safe(panel)  # our own rendered HTML
+    panel = render_to_string(
+        "services/_verify_upload_panel.html",
+        {
+            "comparison": comparison,
+            "upload_form": upload_form,
+            "csrf_field": mark_safe(caching.CSRF_MARKER),  # replaced per visitor in _verify_page
+        },
+        request=request,
+    )
+    if blank:
+        cache.set(key, panel, 3600)
+    return panel
+
+
+def _verify_page(request: HttpRequest, body: str, *, status: int) -> HttpResponse:
+    token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    body = mark_safe(body.replace(caching.CSRF_MARKER, token))  # our own rendered HTML, token escaped
+    return render(request, "services/verify_document.html", {"body": body}, status=status)
+
+
+def _verify_get(request: HttpRequest, municipality: Any, code: str) -> HttpResponse:
+    """A lookup by code: the rendered result is cached per code and language (see caching.py).
+
+    The cached entry holds the municipality's ``updated_at`` (its name is shown),
+    the document's id and status (for the log); saving the document drops it.
+    Every lookup is still logged.
+    """
+    key = caching.verify_key(municipality_id=municipality.pk, code=code, lang=get_language() or "el")
+    stamp = municipality.updated_at
+    hit = cache.get(key)
+    if hit is None or hit[0] != stamp:
+        document = selectors.document_summary_for_code(municipality=municipality, code=code)
+        if document is None:
+            services.verification_log(
+                municipality=municipality, document=None, how="lookup", result="not_found"
+            )
+            body = _verify_body(request, None, code, None, VerifyUploadForm())
+            return _verify_page(request, body, status=404)
+        hit = (
+            stamp,
+            _verify_body(request, document, code, None, VerifyUploadForm()),
+            document.pk,
+            document.status,
+        )
+        cache.set(key, hit, caching.VERIFY_TTL)
+    _stamp, body, document_id, status = hit
+    services.verification_log(
+        municipality=municipality, document=None, document_id=document_id, how="lookup", result=status
+    )
+    return _verify_page(request, body, status=200)
