@@ -54,7 +54,7 @@ from dimos.services.forms import (
 )
 from dimos.services.models import Attachment, IssuedDocument, ProtocolEntry
 from dimos.services.pdfs import receipt_pdf, register_pdf
-from dimos.services.rendering import QUEUE_COLUMNS, queue_rows
+from dimos.services.rendering import QUEUE_COLUMNS, queue_rows, verify_result
 
 # --- Public catalogue ----------------------------------------------------------
 
@@ -868,8 +868,14 @@ def _verify_body(
     request: HttpRequest, document: Any, code: str, comparison: bool | None, upload_form: Any
 ) -> str:
     """The page's content, with a marker where the visitor's CSRF token goes."""
+    if document is not None:
+        return verify_result(
+            document,
+            code_display=code_display(code),
+            upload_panel=_upload_panel(request, comparison, upload_form),
+        )
     return render_to_string(
-        "services/_verify_document_body.html",
+        "services/_verify_not_found.html",
         {
             "document": document,
             "code_display": code_display(code),
