@@ -251,15 +251,10 @@ def application_submit(*, application_id: int, municipality: Municipality, citiz
     if missing:
         raise ValidationFailed(_("Συμπληρώστε τα υποχρεωτικά πεδία πριν από την υποβολή."), errors=missing)
     service = application.service
-    entry = get_register().register(
-        municipality=municipality,
-        direction=Direction.INCOMING,
-        subject=_("Αίτηση: %(service)s") % {"service": service.title_el},
-        correspondent=citizen.get_full_name() or citizen.username,
-        obj=application,
-    )
+    # Everything that does not need the number is done first: the number is
+    # taken as late as possible, so the counter row (which every submission of
+    # the municipality queues on until commit) is locked for as little as possible.
     now = timezone.now()
-    application.protocol = entry
     application.status = Status.SUBMITTED
     application.submitted_at = now
     application.department = application.department or service.department
@@ -274,6 +269,15 @@ def application_submit(*, application_id: int, municipality: Municipality, citiz
         from_status=Status.DRAFT,
         to_status=Status.SUBMITTED,
     )
+    entry = get_register().register(
+        municipality=municipality,
+        direction=Direction.INCOMING,
+        subject=_("Αίτηση: %(service)s") % {"service": service.title_el},
+        correspondent=citizen.get_full_name() or citizen.username,
+        obj=application,
+    )
+    application.protocol = entry
+    application.save(update_fields=["protocol"])
     audit_record(
         action="services.application_submitted",
         actor=citizen,
@@ -561,6 +565,8 @@ def document_issue(
     service = application.service
     municipality = application.municipality
     title = service.document_title or service.title_el
+    code = _unique_code()  # before the number: the counter row stays locked until commit
+    now = timezone.now()
     entry = get_register().register(
         municipality=municipality,
         direction=Direction.OUTGOING,
@@ -568,8 +574,6 @@ def document_issue(
         correspondent=application.citizen.get_full_name() or application.citizen.username,
         obj=application,
     )
-    code = _unique_code()
-    now = timezone.now()
     pdf = issued_document_pdf(
         application=application,
         title=title,
