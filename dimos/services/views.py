@@ -36,7 +36,6 @@ from dimos.services.constants import (
     SERVICE_ROLES,
     VERIFY_MAX_PDF_BYTES,
     VERIFY_RATE_PER_MINUTE,
-    DocumentStatus,
     FieldType,
     Outcome,
     Status,
@@ -875,15 +874,7 @@ def _verify_body(
             upload_panel=_upload_panel(request, comparison, upload_form),
         )
     return render_to_string(
-        "services/_verify_not_found.html",
-        {
-            "document": document,
-            "code_display": code_display(code),
-            "comparison": comparison,
-            "upload_panel": _upload_panel(request, comparison, upload_form),
-            "Status": DocumentStatus,
-        },
-        request=request,
+        "services/_verify_not_found.html", {"code_display": code_display(code)}, request=request
     )
 
 
