@@ -10,6 +10,7 @@ SQLite and PostgreSQL are kept side by side in bench/results/protocol.json.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -106,6 +107,7 @@ def run(*, quick: bool = False) -> Path:
             raise RuntimeError(f"round {r}: {gaps} gaps, {duplicates} duplicates")
     n_rows = per_writer * WRITERS
     t_num, t_plain = min(numbered_times), min(plain_times)
+    load = round(os.getloadavg()[0], 2)  # shared 2-core machine: record how busy it was
     db = database_label()
     rows = [
         result(
@@ -136,7 +138,7 @@ def run(*, quick: bool = False) -> Path:
                 "throughput_ratio",
                 (n_rows / t_num) / (n_rows / t_plain),
                 None,
-                {"writers": WRITERS, "rows": n_rows},
+                {"writers": WRITERS, "rows": n_rows, "load_average_1m": load},
                 target="ratio >= 0.5",
             ),
         },

@@ -12,6 +12,11 @@ class ServicesConfig(AppConfig):
     label = "services"
     verbose_name = _("Ηλεκτρονικές υπηρεσίες")
 
+    def ready(self) -> None:
+        from dimos.services import caching
+
+        caching.connect()
+
     dimos_public_nav = (
         NavItem("services:catalogue", _("Ηλεκτρονικές υπηρεσίες")),
         NavItem("services:my_applications", _("Οι αιτήσεις μου")),

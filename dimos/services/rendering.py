@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -89,4 +90,64 @@ def queue_rows(rows: Iterable[tuple[Any, ...]], *, today: dt.date, soon: dt.date
                 a_user,
             ) in rows
         ),
+    )
+
+
+def _day(value: Any) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
+
+
+def verify_result(document: Any, *, code_display: str, upload_panel: str) -> SafeString:
+    """The verification page's content for a found document (the not-found case is a template).
+
+    Built here rather than by the template engine: it is rendered on every public
+    lookup of a new code. Same markup and messages as before.
+    """
+    status = document.status
+    if status == "valid":
+        verdict = "✔ " + _("Έγκυρο έγγραφο")
+    elif status == "revoked":
+        verdict = "✖ " + _("Το έγγραφο ανακλήθηκε")
+    else:
+        verdict = "⚠ " + _("Το έγγραφο αντικαταστάθηκε")
+    extra = []
+    if status != "valid":
+        extra.append(format_html("<dt>{}</dt><dd>{}</dd>", _("Από"), _day(document.status_changed_at)))
+    if document.superseded_by:
+        extra.append(
+            format_html(
+                "<dt>{}</dt><dd>{} {}</dd>",
+                _("Νεότερο έγγραφο"),
+                _("αρ. πρωτ."),
+                document.superseded_by.protocol.label,
+            )
+        )
+    return format_html(
+        '<h1>{}</h1>\n<div class="two-col">\n<section aria-labelledby="res-h">\n'
+        '  <h2 id="res-h" class="visually-hidden">{}</h2>\n'
+        '  <p class="verify-status verify-{}" role="status" data-testid="verify-status">{}</p>\n'
+        '  <dl class="kv">\n'
+        "    <dt>{}</dt><dd>{}</dd>\n    <dt>{}</dt><dd>{}</dd>\n    <dt>{}</dt><dd>{}</dd>\n"
+        "    <dt>{}</dt><dd>{}</dd>\n    <dt>{}</dt><dd>{}</dd>\n    {}\n"
+        '  </dl>\n  <p class="muted">{}</p>\n</section>\n{}\n</div>\n',
+        _("Επαλήθευση εγγράφου"),
+        _("Αποτέλεσμα"),
+        status,
+        verdict,
+        _("Τύπος εγγράφου"),
+        document.title,
+        _("Εκδότης"),
+        document.municipality.name,
+        _("Αριθμός πρωτοκόλλου"),
+        document.protocol.label,
+        _("Ημερομηνία έκδοσης"),
+        _day(document.issued_at),
+        _("Κωδικός"),
+        code_display,
+        mark_safe("".join(extra)),  # each part built by format_html above
+        _(
+            "Για την προστασία των προσωπικών δεδομένων δεν εμφανίζονται στοιχεία του προσώπου. "
+            "Συγκρίνετε το περιεχόμενο με το έγγραφο που έχετε ή ελέγξτε το αρχείο παρακάτω."
+        ),
+        mark_safe(upload_panel),  # rendered by our template
     )

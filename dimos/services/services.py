@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -251,15 +251,10 @@ def application_submit(*, application_id: int, municipality: Municipality, citiz
     if missing:
         raise ValidationFailed(_("Συμπληρώστε τα υποχρεωτικά πεδία πριν από την υποβολή."), errors=missing)
     service = application.service
-    entry = get_register().register(
-        municipality=municipality,
-        direction=Direction.INCOMING,
-        subject=_("Αίτηση: %(service)s") % {"service": service.title_el},
-        correspondent=citizen.get_full_name() or citizen.username,
-        obj=application,
-    )
+    # Everything that does not need the number is done first: the number is
+    # taken as late as possible, so the counter row (which every submission of
+    # the municipality queues on until commit) is locked for as little as possible.
     now = timezone.now()
-    application.protocol = entry
     application.status = Status.SUBMITTED
     application.submitted_at = now
     application.department = application.department or service.department
@@ -274,6 +269,15 @@ def application_submit(*, application_id: int, municipality: Municipality, citiz
         from_status=Status.DRAFT,
         to_status=Status.SUBMITTED,
     )
+    entry = get_register().register(
+        municipality=municipality,
+        direction=Direction.INCOMING,
+        subject=_("Αίτηση: %(service)s") % {"service": service.title_el},
+        correspondent=citizen.get_full_name() or citizen.username,
+        obj=application,
+    )
+    application.protocol = entry
+    application.save(update_fields=["protocol"])
     audit_record(
         action="services.application_submitted",
         actor=citizen,
@@ -561,6 +565,8 @@ def document_issue(
     service = application.service
     municipality = application.municipality
     title = service.document_title or service.title_el
+    code = _unique_code()  # before the number: the counter row stays locked until commit
+    now = timezone.now()
     entry = get_register().register(
         municipality=municipality,
         direction=Direction.OUTGOING,
@@ -568,8 +574,6 @@ def document_issue(
         correspondent=application.citizen.get_full_name() or application.citizen.username,
         obj=application,
     )
-    code = _unique_code()
-    now = timezone.now()
     pdf = issued_document_pdf(
         application=application,
         title=title,
@@ -681,16 +685,35 @@ def document_revoke(
 
 
 def verification_log(
-    *, municipality: Municipality, document: IssuedDocument | None, how: str, result: str
+    *,
+    municipality: Municipality,
+    document: IssuedDocument | None,
+    how: str,
+    result: str,
+    document_id: int | None = None,
 ) -> None:
-    """Log a public lookup without personal data (no IP, no user)."""
-    AuditEvent.objects.create(
-        municipality=municipality,
-        action=f"services.verify_{how}",
-        object_type="services.issueddocument" if document else "",
-        object_id=str(document.pk) if document else "",
-        new_values={"result": result},
-    )
+    """Log a public lookup without personal data (no IP, no user).
+
+    One plain INSERT (no model instance, no signals): it runs on every public
+    lookup, so it is kept as cheap as the row itself.
+    """
+    if document is not None:
+        document_id = document.pk
+    ops = connection.ops
+    table = ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (municipality_id, action, object_type, object_id, new_values, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                municipality.pk,
+                f"services.verify_{how}",
+                "services.issueddocument" if document_id is not None else "",
+                str(document_id) if document_id is not None else "",
+                ops.adapt_json_value({"result": str(result)}, None),
+                ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
 
 
 # --- The register ----------------------------------------------------------------

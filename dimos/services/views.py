@@ -14,9 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,14 +29,13 @@ from dimos.core.exceptions import ApplicationError
 from dimos.core.models import Department
 from dimos.core.navigation import _reverse as safe_reverse
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
-from dimos.services import selectors, services
+from dimos.services import caching, selectors, services
 from dimos.services.codes import code_display, code_is_valid, code_normalize
 from dimos.services.constants import (
     QUEUE_VIEWS_LABELS,
     SERVICE_ROLES,
     VERIFY_MAX_PDF_BYTES,
     VERIFY_RATE_PER_MINUTE,
-    DocumentStatus,
     FieldType,
     Outcome,
     Status,
@@ -49,7 +53,7 @@ from dimos.services.forms import (
 )
 from dimos.services.models import Attachment, IssuedDocument, ProtocolEntry
 from dimos.services.pdfs import receipt_pdf, register_pdf
-from dimos.services.rendering import QUEUE_COLUMNS, queue_rows
+from dimos.services.rendering import QUEUE_COLUMNS, queue_rows, verify_result
 
 # --- Public catalogue ----------------------------------------------------------
 
@@ -401,25 +405,32 @@ class QueuePage:
         self.next_page_number = number + 1
         self.previous_page_number = number - 1
 
+    @staticmethod
+    def number_of(raw: str | None) -> int:
+        try:
+            return max(1, min(int(raw or 1), 10_000))
+        except ValueError:
+            return 1
+
     @classmethod
     def of(cls, qs: Any, raw: str | None) -> QueuePage:
-        try:
-            number = max(1, min(int(raw or 1), 10_000))
-        except ValueError:
-            number = 1
+        number = cls.number_of(raw)
         start = (number - 1) * cls.size
         return cls(list(qs[start : start + cls.size + 1]), number)
 
 
-def _department_choice(request: HttpRequest, municipality: Any) -> int | None:
+def _department_choice(request: HttpRequest, municipality: Any, departments: dict[int, Any]) -> int | None:
     raw = request.GET.get("department")
     if raw == "all":
         return None
     if raw:
         try:
-            return tenant_get_or_404(Department, municipality, pk=int(raw)).pk
+            pk = int(raw)
         except ValueError as exc:
             raise Http404 from exc
+        if pk not in departments:  # another municipality's or no such department
+            raise Http404
+        return pk
     return request.user.department_id if request.user.municipality_id == municipality.pk else None
 
 
@@ -427,35 +438,68 @@ def _department_choice(request: HttpRequest, municipality: Any) -> int | None:
 @require_GET
 def staff_queue(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
-    department_id = _department_choice(request, municipality)
+    departments = caching.departments(municipality.pk)
+    department_id = _department_choice(request, municipality, departments)
     view = request.GET.get("view", "open")
     if view not in QUEUE_VIEWS_LABELS:
         view = "open"
+    number = QueuePage.number_of(request.GET.get("page"))
+    today = timezone.localdate()
+    lang = get_language() or "el"
+    version = caching.queue_version(municipality.pk)
+    key = caching.queue_body_key(
+        municipality_id=municipality.pk,
+        department_id=department_id,
+        view=view,
+        page=number,
+        lang=lang,
+        today=today,
+        user_id=request.user.pk,
+    )
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        body = hit[1]
+    else:
+        body = _queue_body(request, municipality, departments, department_id, view, number, today)
+        cache.set(key, (version, body), caching.QUEUE_TTL)
+    return render(request, "services/staff/queue.html", {"body": mark_safe(body)})  # our own rendered HTML
+
+
+def _queue_body(
+    request: HttpRequest,
+    municipality: Any,
+    departments: dict[int, Any],
+    department_id: int | None,
+    view: str,
+    number: int,
+    today: dt.date,
+) -> str:
     qs = selectors.application_queue(
         municipality=municipality, department_id=department_id, view=view, assignee=request.user
     )
-    page = QueuePage.of(qs.values_list(*QUEUE_COLUMNS), request.GET.get("page"))
-    today = timezone.localdate()
+    page = QueuePage.of(qs.values_list(*QUEUE_COLUMNS), str(number))
     soon = selectors.due_soon_limit(municipality, today)
     counts_key = f"services:queue_counts:{municipality.pk}:{department_id}"
     counts = cache.get(counts_key)
     if counts is None:  # a minute's staleness keeps the page fast with tens of thousands of rows
         counts = selectors.queue_counts(municipality=municipality, department_id=department_id, today=today)
         cache.set(counts_key, counts, 60)
-    return render(
-        request,
-        "services/staff/queue.html",
+    english = (get_language() or "el").startswith("en")
+    return render_to_string(
+        "services/staff/_queue_body.html",
         {
             "page": page,
             "rows": queue_rows(page.object_list, today=today, soon=soon),
             "view": view,
             "views": QUEUE_VIEWS_LABELS,
             "counts": counts,
-            "departments": Department.objects.filter(municipality=municipality)
-            .order_by("name_el")
-            .only("pk", "name_el", "name_en"),
+            "departments": [
+                {"pk": pk, "name": name_en if english else name_el}
+                for pk, (name_el, name_en) in departments.items()
+            ],
             "department_id": department_id,
         },
+        request=request,
     )
 
 
@@ -794,10 +838,12 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
             _("Ο κωδικός δεν είναι σωστός (λάθος χαρακτήρας ελέγχου). Ελέγξτε τον και δοκιμάστε ξανά."),
         )
         return render(request, "services/verify_lookup.html", {"form": form}, status=400)
+    if request.method == "GET":
+        return _verify_get(request, municipality, normal)
     document = selectors.document_for_code(municipality=municipality, code=normal)
     comparison = None
     upload_form = VerifyUploadForm()
-    if request.method == "POST" and document is not None:
+    if document is not None:
         upload_form = VerifyUploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
             upload = upload_form.cleaned_data["pdf"]
@@ -814,21 +860,80 @@ def verify_document(request: HttpRequest, code: str) -> HttpResponse:
                     how="upload",
                     result="match" if comparison else "mismatch",
                 )
-    elif document is not None:
-        services.verification_log(
-            municipality=municipality, document=document, how="lookup", result=document.status
-        )
     else:
         services.verification_log(municipality=municipality, document=None, how="lookup", result="not_found")
-    return render(
-        request,
-        "services/verify_document.html",
+    body = _verify_body(request, document, normal, comparison, upload_form)
+    return _verify_page(request, body, status=200 if document else 404)
+
+
+def _verify_body(
+    request: HttpRequest, document: Any, code: str, comparison: bool | None, upload_form: Any
+) -> str:
+    """The page's content, with a marker where the visitor's CSRF token goes."""
+    if document is not None:
+        return verify_result(
+            document,
+            code_display=code_display(code),
+            upload_panel=_upload_panel(request, comparison, upload_form),
+        )
+    return render_to_string(
+        "services/_verify_not_found.html", {"code_display": code_display(code)}, request=request
+    )
+
+
+def _upload_panel(request: HttpRequest, comparison: bool | None, upload_form: Any) -> str:
+    """The PDF comparison panel; the blank one is the same for every document (cached per language)."""
+    blank = comparison is None and not upload_form.is_bound
+    key = f"services:verify_panel:{get_language() or 'el'}"
+    if blank and (panel := cache.get(key)) is not None:
+        return mark_safe(panel)  # our own rendered HTML
+    panel = render_to_string(
+        "services/_verify_upload_panel.html",
         {
-            "document": document,
-            "code_display": code_display(normal),
             "comparison": comparison,
             "upload_form": upload_form,
-            "Status": DocumentStatus,
+            "csrf_field": mark_safe(caching.CSRF_MARKER),  # replaced per visitor in _verify_page
         },
-        status=200 if document else 404,
+        request=request,
     )
+    if blank:
+        cache.set(key, panel, 3600)
+    return panel
+
+
+def _verify_page(request: HttpRequest, body: str, *, status: int) -> HttpResponse:
+    token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    body = mark_safe(body.replace(caching.CSRF_MARKER, token))  # our own rendered HTML, token escaped
+    return render(request, "services/verify_document.html", {"body": body}, status=status)
+
+
+def _verify_get(request: HttpRequest, municipality: Any, code: str) -> HttpResponse:
+    """A lookup by code: the rendered result is cached per code and language (see caching.py).
+
+    The cached entry holds the municipality's ``updated_at`` (its name is shown),
+    the document's id and status (for the log); saving the document drops it.
+    Every lookup is still logged.
+    """
+    key = caching.verify_key(municipality_id=municipality.pk, code=code, lang=get_language() or "el")
+    stamp = municipality.updated_at
+    hit = cache.get(key)
+    if hit is None or hit[0] != stamp:
+        document = selectors.document_summary_for_code(municipality=municipality, code=code)
+        if document is None:
+            services.verification_log(
+                municipality=municipality, document=None, how="lookup", result="not_found"
+            )
+            body = _verify_body(request, None, code, None, VerifyUploadForm())
+            return _verify_page(request, body, status=404)
+        hit = (
+            stamp,
+            _verify_body(request, document, code, None, VerifyUploadForm()),
+            document.pk,
+            document.status,
+        )
+        cache.set(key, hit, caching.VERIFY_TTL)
+    _stamp, body, document_id, status = hit
+    services.verification_log(
+        municipality=municipality, document=None, document_id=document_id, how="lookup", result=status
+    )
+    return _verify_page(request, body, status=200)
