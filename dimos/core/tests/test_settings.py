@@ -66,3 +66,9 @@ def test_demo_switch_is_refused_without_debug() -> None:
 def test_missing_secret_key_is_refused_in_production() -> None:
     result = _check({k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"})
     assert result.returncode != 0 and "SECRET_KEY is required" in result.stderr
+
+
+def test_bare_manage_py_runs_with_development_settings() -> None:
+    result = _check({})
+    assert result.returncode == 0, result.stderr
+    assert "development settings" in result.stderr
