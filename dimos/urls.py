@@ -22,21 +22,23 @@ api_v1 = [
     path("sensors/readings/", sensors_api.readings_batch, name="sensors-readings"),
 ]
 
+# Prefixed machine interfaces first: the resolver tries patterns in order, and
+# each ""-mounted app below would otherwise be walked before reaching them.
 urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("ngsi-ld/v1/", include("dimos.sensors.ngsild.urls")),
+    path("open311/", include("dimos.reports.open311.urls")),
+    path("verify/", include((verify_urlpatterns, "verify"))),
+    path("staff/schools/", include("dimos.schools.urls")),
     path("", include("dimos.core.urls")),
     path("accounts/", include("dimos.accounts.urls")),
     path("", include("dimos.appointments.urls")),
-    path("staff/schools/", include("dimos.schools.urls")),
     path("", include("dimos.services.urls")),
-    path("verify/", include((verify_urlpatterns, "verify"))),
     path("", include("dimos.sensors.urls")),
-    path("ngsi-ld/v1/", include("dimos.sensors.ngsild.urls")),
     path("", include("dimos.reports.urls")),
-    path("open311/", include("dimos.reports.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

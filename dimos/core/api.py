@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
@@ -11,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from dimos.core.selectors import department_list, municipality_list_public, unit_list
+from dimos.core.pagecache import cached_api_response
+from dimos.core.selectors import department_list, department_version, municipality_list_public, unit_list
 from dimos.core.tenancy import IsMunicipalStaff, require_municipality
 
 
@@ -69,11 +73,16 @@ class DepartmentListApi(APIView):
         email = serializers.EmailField()
 
     @extend_schema(responses=DepartmentOutSerializer(many=True), summary="Departments (staff only)")
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         municipality = require_municipality(request)
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(department_list(municipality=municipality), request, view=self)
-        return paginator.get_paginated_response(self.DepartmentOutSerializer(page, many=True).data)
+
+        def build() -> Any:
+            paginator = LimitOffsetPagination()
+            page = paginator.paginate_queryset(department_list(municipality=municipality), request, view=self)
+            return paginator.get_paginated_response(self.DepartmentOutSerializer(page, many=True).data).data
+
+        version = department_version(municipality=municipality)
+        return cached_api_response(request, "core.departments", version, build)
 
 
 class MeApi(APIView):

@@ -36,11 +36,18 @@ def _reverse(url_name: str) -> str:
 
 
 def _collect(attr: str) -> list[NavItem]:
+    return list(_collected(attr))
+
+
+@lru_cache(maxsize=8)
+def _collected(attr: str) -> tuple[NavItem, ...]:
+    # The installed apps do not change while the process runs (labels are lazy
+    # translations, resolved when a page shows them).
     items: list[NavItem] = []
     for config in apps.get_app_configs():
         for entry in getattr(config, attr, ()):
             items.append(entry if isinstance(entry, NavItem) else NavItem(*entry))
-    return [item for item in items if item.url]
+    return tuple(item for item in items if item.url)
 
 
 def public_nav() -> list[NavItem]:

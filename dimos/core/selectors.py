@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from dimos.core.models import AuditEvent, Department, Municipality, MunicipalUnit
+from dimos.core.pagecache import db_version
 
 
 def municipality_list_public() -> QuerySet[Municipality]:
@@ -44,3 +45,33 @@ AUDIT_ROW_FIELDS = (
 def audit_event_rows(*, municipality: Municipality, action: str = "") -> QuerySet:
     """Plain tuples for the audit list page (no model instances per row)."""
     return audit_event_list(municipality=municipality, action=action).values_list(*AUDIT_ROW_FIELDS)
+
+
+# --- Versions of staff pages (dimos/core/pagecache.py) ---------------------------
+
+
+def audit_version(*, municipality: Municipality) -> tuple:
+    """The newest event of the trail: any new event changes every page of it."""
+    return db_version(
+        f"SELECT id FROM {AuditEvent._meta.db_table} WHERE municipality_id = %s "  # noqa: S608
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        [municipality.pk],
+    )
+
+
+def department_version(*, municipality: Municipality) -> tuple:
+    """Count and newest change of the departments (the count catches deletions)."""
+    return db_version(
+        f"SELECT COUNT(*), MAX(updated_at) FROM {Department._meta.db_table} WHERE municipality_id = %s",  # noqa: S608
+        [municipality.pk],
+    )
+
+
+def structure_version(*, municipality: Municipality) -> tuple:
+    """Departments and municipal units together (the staff home page)."""
+    return db_version(
+        f"SELECT (SELECT COUNT(*) FROM {Department._meta.db_table} WHERE municipality_id = %s), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {MunicipalUnit._meta.db_table} WHERE municipality_id = %s), "
+        f"(SELECT MAX(updated_at) FROM {MunicipalUnit._meta.db_table} WHERE municipality_id = %s)",
+        [municipality.pk] * 3,
+    )

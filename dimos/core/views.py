@@ -13,7 +13,14 @@ from django.views.decorators.http import require_GET
 
 from dimos.core.constants import StaffRole
 from dimos.core.navigation import home_cards
-from dimos.core.selectors import audit_event_rows, department_list, unit_list
+from dimos.core.pagecache import cached_page
+from dimos.core.selectors import (
+    audit_event_rows,
+    audit_version,
+    department_list,
+    structure_version,
+    unit_list,
+)
 from dimos.core.tasks import pending_tasks_summary
 from dimos.core.tenancy import require_municipality, staff_required
 
@@ -25,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@cached_page(version=lambda request: structure_version(municipality=request.municipality))
 def staff_home(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     return render(
@@ -41,6 +49,7 @@ AUDIT_PAGE_SIZE = 50
 
 
 @staff_required(roles=[StaffRole.MUNICIPAL_ADMIN, StaffRole.DEPARTMENT_HEAD])
+@cached_page(version=lambda request: audit_version(municipality=request.municipality))
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit trail of the municipality, 50 events a page, filterable by action."""
     municipality = require_municipality(request)
