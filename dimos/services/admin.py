@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from dimos.core.admin import ReadOnlyTenantAdmin, TenantAdmin
-from dimos.services.models import Application, IssuedDocument, ProtocolEntry, Service
+from dimos.services.models import Application, IssuedDocument, ProtocolEntry, Service, VerificationLookup
 
 
 @admin.register(Service)
@@ -38,3 +38,10 @@ class ApplicationAdmin(ReadOnlyTenantAdmin):
 class IssuedDocumentAdmin(ReadOnlyTenantAdmin):
     list_display = ("code", "title", "protocol", "issued_at", "status")
     list_filter = ("status",)
+
+
+@admin.register(VerificationLookup)
+class VerificationLookupAdmin(ReadOnlyTenantAdmin):
+    list_display = ("created_at", "how", "result", "document")
+    list_filter = ("how", "result")
+    list_select_related = ("document",)

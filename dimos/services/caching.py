@@ -7,8 +7,7 @@
   time-to-live bounds what no signal sees (a renamed user or department).
 * The public verification page: the result of a lookup of one code is cached
   per municipality, code and language; saving or deleting that document (issue,
-  revoke, supersede) drops it. The CSRF token is never cached: the body holds a
-  marker that the view replaces with the visitor's own token.
+  revoke, supersede) drops it. The page holds no CSRF token (see the view).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from django.core.cache import cache
 
 QUEUE_TTL = 60
 VERIFY_TTL = 300
-CSRF_MARKER = "\x00csrf\x00"
 
 
 def _queue_version_key(municipality_id: int) -> str:

@@ -299,3 +299,32 @@ class IssuedDocument(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.title} {self.code}"
+
+
+class VerificationLookup(TenantModel):
+    """One public lookup of the verification page or API, without personal data.
+
+    Kept apart from the audit trail: lookups are public, frequent events, not
+    staff actions, and would drown the trail. One narrow row and one index, so
+    logging every lookup stays cheap (the verification page's speed target).
+    No IP address, no user: only what was asked and what was answered.
+    """
+
+    municipality = models.ForeignKey(
+        "core.Municipality", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    document = models.ForeignKey(
+        IssuedDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    how = models.CharField(_("τρόπος"), max_length=10)
+    result = models.CharField(_("αποτέλεσμα"), max_length=20)
+    created_at = models.DateTimeField(_("χρόνος"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("επαλήθευση εγγράφου")
+        verbose_name_plural = _("επαληθεύσεις εγγράφων")
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["municipality", "document"], name="lookup_document_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.how} {self.result}"

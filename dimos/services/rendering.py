@@ -8,11 +8,13 @@ assembled here with ``format_html`` (escaping every value) instead.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -97,57 +99,60 @@ def _day(value: Any) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
 
 
+@lru_cache(maxsize=8)
+def _verify_labels(language: str) -> dict[str, str]:
+    """The page's fixed texts in one language, translated and escaped once."""
+    with translation.override(language):
+        texts = {
+            "title": _("Επαλήθευση εγγράφου"),
+            "result": _("Αποτέλεσμα"),
+            "valid": "✔ " + _("Έγκυρο έγγραφο"),
+            "revoked": "✖ " + _("Το έγγραφο ανακλήθηκε"),
+            "superseded": "⚠ " + _("Το έγγραφο αντικαταστάθηκε"),
+            "since": _("Από"),
+            "newer": _("Νεότερο έγγραφο"),
+            "protocol_short": _("αρ. πρωτ."),
+            "type": _("Τύπος εγγράφου"),
+            "issuer": _("Εκδότης"),
+            "protocol": _("Αριθμός πρωτοκόλλου"),
+            "issued": _("Ημερομηνία έκδοσης"),
+            "code": _("Κωδικός"),
+            "privacy": _(
+                "Για την προστασία των προσωπικών δεδομένων δεν εμφανίζονται στοιχεία του προσώπου. "
+                "Συγκρίνετε το περιεχόμενο με το έγγραφο που έχετε ή ελέγξτε το αρχείο παρακάτω."
+            ),
+        }
+    return {key: html.escape(str(value)) for key, value in texts.items()}
+
+
 def verify_result(document: Any, *, code_display: str, upload_panel: str) -> SafeString:
     """The verification page's content for a found document (the not-found case is a template).
 
     Built here rather than by the template engine: it is rendered on every public
-    lookup of a new code. Same markup and messages as before.
+    lookup of a new code. Fixed texts come translated and escaped from
+    ``_verify_labels``; every value from the database is escaped here.
     """
+    t = _verify_labels(get_language() or "el")
     status = document.status
-    if status == "valid":
-        verdict = "✔ " + _("Έγκυρο έγγραφο")
-    elif status == "revoked":
-        verdict = "✖ " + _("Το έγγραφο ανακλήθηκε")
-    else:
-        verdict = "⚠ " + _("Το έγγραφο αντικαταστάθηκε")
-    extra = []
+    verdict = t.get(status, t["superseded"])
+    extra = ""
     if status != "valid":
-        extra.append(format_html("<dt>{}</dt><dd>{}</dd>", _("Από"), _day(document.status_changed_at)))
+        extra += f"<dt>{t['since']}</dt><dd>{_day(document.status_changed_at)}</dd>"
     if document.superseded_by:
-        extra.append(
-            format_html(
-                "<dt>{}</dt><dd>{} {}</dd>",
-                _("Νεότερο έγγραφο"),
-                _("αρ. πρωτ."),
-                document.superseded_by.protocol.label,
-            )
+        extra += (
+            f"<dt>{t['newer']}</dt><dd>{t['protocol_short']} "
+            f"{html.escape(str(document.superseded_by.protocol.label))}</dd>"
         )
-    return format_html(
-        '<h1>{}</h1>\n<div class="two-col">\n<section aria-labelledby="res-h">\n'
-        '  <h2 id="res-h" class="visually-hidden">{}</h2>\n'
-        '  <p class="verify-status verify-{}" role="status" data-testid="verify-status">{}</p>\n'
+    e = html.escape
+    return mark_safe(
+        f'<h1>{t["title"]}</h1>\n<div class="two-col">\n<section aria-labelledby="res-h">\n'
+        f'  <h2 id="res-h" class="visually-hidden">{t["result"]}</h2>\n'
+        f'  <p class="verify-status verify-{e(status)}" role="status" data-testid="verify-status">{verdict}</p>\n'
         '  <dl class="kv">\n'
-        "    <dt>{}</dt><dd>{}</dd>\n    <dt>{}</dt><dd>{}</dd>\n    <dt>{}</dt><dd>{}</dd>\n"
-        "    <dt>{}</dt><dd>{}</dd>\n    <dt>{}</dt><dd>{}</dd>\n    {}\n"
-        '  </dl>\n  <p class="muted">{}</p>\n</section>\n{}\n</div>\n',
-        _("Επαλήθευση εγγράφου"),
-        _("Αποτέλεσμα"),
-        status,
-        verdict,
-        _("Τύπος εγγράφου"),
-        document.title,
-        _("Εκδότης"),
-        document.municipality.name,
-        _("Αριθμός πρωτοκόλλου"),
-        document.protocol.label,
-        _("Ημερομηνία έκδοσης"),
-        _day(document.issued_at),
-        _("Κωδικός"),
-        code_display,
-        mark_safe("".join(extra)),  # each part built by format_html above
-        _(
-            "Για την προστασία των προσωπικών δεδομένων δεν εμφανίζονται στοιχεία του προσώπου. "
-            "Συγκρίνετε το περιεχόμενο με το έγγραφο που έχετε ή ελέγξτε το αρχείο παρακάτω."
-        ),
-        mark_safe(upload_panel),  # rendered by our template
+        f"    <dt>{t['type']}</dt><dd>{e(str(document.title))}</dd>\n"
+        f"    <dt>{t['issuer']}</dt><dd>{e(str(document.municipality.name))}</dd>\n"
+        f"    <dt>{t['protocol']}</dt><dd>{e(str(document.protocol.label))}</dd>\n"
+        f"    <dt>{t['issued']}</dt><dd>{_day(document.issued_at)}</dd>\n"
+        f"    <dt>{t['code']}</dt><dd>{e(code_display)}</dd>\n    {extra}\n"
+        f'  </dl>\n  <p class="muted">{t["privacy"]}</p>\n</section>\n{upload_panel}\n</div>\n'
     )

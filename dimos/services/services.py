@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from dimos.core.exceptions import Conflict, NotFound, TransitionNotAllowed, ValidationFailed
 from dimos.core.exceptions import PermissionDenied as DomainPermissionDenied
-from dimos.core.models import AuditEvent, Department, Municipality
+from dimos.core.models import Department, Municipality
 from dimos.core.services import audit_record, notify
 from dimos.core.tenancy import is_staff_of
 from dimos.core.workdays import add_calendar_days, add_working_days, working_days_between
@@ -37,6 +37,7 @@ from dimos.services.models import (
     IssuedDocument,
     ProtocolEntry,
     Service,
+    VerificationLookup,
 )
 from dimos.services.pdfs import issued_document_pdf
 from dimos.services.register import get_register
@@ -694,23 +695,22 @@ def verification_log(
 ) -> None:
     """Log a public lookup without personal data (no IP, no user).
 
-    One plain INSERT (no model instance, no signals): it runs on every public
-    lookup, so it is kept as cheap as the row itself.
+    One plain INSERT into a narrow table (no model instance, no signals): it runs
+    on every public lookup, so it is kept as cheap as the row itself.
     """
     if document is not None:
         document_id = document.pk
     ops = connection.ops
-    table = ops.quote_name(AuditEvent._meta.db_table)
+    table = ops.quote_name(VerificationLookup._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (municipality_id, action, object_type, object_id, new_values, created_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO {table} (municipality_id, document_id, how, result, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s)",
             [
                 municipality.pk,
-                f"services.verify_{how}",
-                "services.issueddocument" if document_id is not None else "",
-                str(document_id) if document_id is not None else "",
-                ops.adapt_json_value({"result": str(result)}, None),
+                document_id,
+                how[:10],
+                str(result)[:20],
                 ops.adapt_datetimefield_value(timezone.now()),
             ],
         )

@@ -14,20 +14,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dimos.core.exceptions import ApplicationError
 from dimos.core.models import Department
 from dimos.core.navigation import _reverse as safe_reverse
+from dimos.core.pagecache import cached_page, render_in_shell
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
 from dimos.services import caching, selectors, services
 from dimos.services.codes import code_display, code_is_valid, code_normalize
@@ -434,8 +434,15 @@ def _department_choice(request: HttpRequest, municipality: Any, departments: dic
     return request.user.department_id if request.user.municipality_id == municipality.pk else None
 
 
+def _queue_version(request: HttpRequest) -> tuple[Any, dt.date]:
+    # Bumped by every save of an application or department (see caching.py); the
+    # day is part of it because "overdue" and "due soon" move at midnight.
+    return caching.queue_version(request.municipality.pk), timezone.localdate()  # type: ignore[attr-defined]
+
+
 @staff_required(roles=SERVICE_ROLES)
 @require_GET
+@cached_page(version=_queue_version)
 def staff_queue(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     departments = caching.departments(municipality.pk)
@@ -818,6 +825,11 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "services/verify_lookup.html", {"form": form})
 
 
+# No CSRF token: the page is public and anonymous, and its only POST compares an
+# uploaded file with a stored hash; it changes nothing a forged request could
+# abuse (the lookup log and the per-address limit apply to every request anyway).
+# So the page sets no cookie, and a visitor's page holds nothing of theirs.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify_document(request: HttpRequest, code: str) -> HttpResponse:
     municipality = require_municipality(request)
@@ -882,8 +894,11 @@ def _verify_body(
 
 
 def _upload_panel(request: HttpRequest, comparison: bool | None, upload_form: Any) -> str:
-    """The PDF comparison panel; the blank one is the same for every document (cached per language)."""
-    blank = comparison is None and not upload_form.is_bound
+    """The PDF comparison panel; the blank one is the same for every document (cached per language).
+
+    ``upload_form`` is None for the blank panel (no form is built unless the cache misses).
+    """
+    blank = comparison is None and (upload_form is None or not upload_form.is_bound)
     key = f"services:verify_panel:{get_language() or 'el'}"
     if blank and (panel := cache.get(key)) is not None:
         return mark_safe(panel)  # our own rendered HTML
@@ -891,8 +906,7 @@ def _upload_panel(request: HttpRequest, comparison: bool | None, upload_form: An
         "services/_verify_upload_panel.html",
         {
             "comparison": comparison,
-            "upload_form": upload_form,
-            "csrf_field": mark_safe(caching.CSRF_MARKER),  # replaced per visitor in _verify_page
+            "upload_form": upload_form if upload_form is not None else VerifyUploadForm(),
         },
         request=request,
     )
@@ -902,9 +916,7 @@ def _upload_panel(request: HttpRequest, comparison: bool | None, upload_form: An
 
 
 def _verify_page(request: HttpRequest, body: str, *, status: int) -> HttpResponse:
-    token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
-    body = mark_safe(body.replace(caching.CSRF_MARKER, token))  # our own rendered HTML, token escaped
-    return render(request, "services/verify_document.html", {"body": body}, status=status)
+    return render_in_shell(request, "services/verify_document.html", body, status=status)
 
 
 def _verify_get(request: HttpRequest, municipality: Any, code: str) -> HttpResponse:
@@ -923,11 +935,11 @@ def _verify_get(request: HttpRequest, municipality: Any, code: str) -> HttpRespo
             services.verification_log(
                 municipality=municipality, document=None, how="lookup", result="not_found"
             )
-            body = _verify_body(request, None, code, None, VerifyUploadForm())
+            body = _verify_body(request, None, code, None, None)
             return _verify_page(request, body, status=404)
         hit = (
             stamp,
-            _verify_body(request, document, code, None, VerifyUploadForm()),
+            _verify_body(request, document, code, None, None),
             document.pk,
             document.status,
         )

@@ -18,7 +18,7 @@ from dimos.core.testing import SERRES_HOST, client_for
 from dimos.services import selectors, services
 from dimos.services.codes import code_display
 from dimos.services.constants import VERIFY_RATE_PER_MINUTE, DocumentStatus, Status
-from dimos.services.models import Application, IssuedDocument
+from dimos.services.models import Application, IssuedDocument, VerificationLookup
 
 from .conftest import make_submitted
 
@@ -78,8 +78,12 @@ def test_approval_issues_a_verifiable_pdf(
         reverse("verify:document", args=[document.code]), {"pdf": SimpleUploadedFile("d.pdf", data + b"x")}
     )
     assert "διαφέρει" in other.content.decode()
-    logged = AuditEvent.objects.filter(action__startswith="services.verify_")
-    assert logged.count() == 3 and all(e.ip_address is None and e.actor is None for e in logged)
+    logged = VerificationLookup.objects.filter(document=document)
+    assert sorted(logged.values_list("how", "result")) == [
+        ("lookup", DocumentStatus.VALID),
+        ("upload", "match"),
+        ("upload", "mismatch"),
+    ]
 
 
 def test_revocation_and_supersession_show_on_the_verification_page(
