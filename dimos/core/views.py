@@ -76,7 +76,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 timezone.localtime(created).strftime("%d/%m/%Y %H:%M:%S"),
                 action_name,
                 f"{object_type} #{object_id}" if object_id else object_type,
-                f"{first} {last}".strip() or username or gettext("σύστημα"),
+                " ".join(part for part in (first, last) if part) or username or gettext("σύστημα"),
                 ip or "—",
             )
             for created, action_name, object_type, object_id, ip, first, last, username in page
