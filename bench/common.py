@@ -113,7 +113,11 @@ def result(
 
 
 def write_results(name: str, rows: list[dict[str, Any]]) -> Path:
+    """Write bench/results/NAME.json (NAME-postgresql.json for a run on PostgreSQL)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
+    label = database_label()
+    if label != "sqlite" and label not in name:
+        name = f"{name}-{label}"
     path = RESULTS / f"{name}.json"
     payload = {
         "benchmark": name,
