@@ -105,6 +105,19 @@ def _has_pending_messages(request: HttpRequest) -> bool:
     return bool(session is not None and session.get(SessionStorage.session_key))
 
 
+def _recording(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
+    """What a cached answer keeps: the body and the headers the view set."""
+    return response.content, list(response.items())
+
+
+def _replay(hit: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
+    content, headers = hit
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
 def cached_page(version: Version, *, timeout: int = PAGE_CACHE_SECONDS) -> Callable[..., Any]:
     """Cache a page's HTML under its version (see the module's docstring).
 
@@ -126,13 +139,12 @@ def cached_page(version: Version, *, timeout: int = PAGE_CACHE_SECONDS) -> Calla
             key = cache_key(request, scope, version(request), secret, args, sorted(kwargs.items()))
             hit = cache.get(key)
             if hit is not None:
-                content, content_type = hit
-                return HttpResponse(content, content_type=content_type)
+                return _replay(hit)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if response.status_code == 200 and not response.streaming and not response.cookies:
-                cache.set(key, (response.content, response["Content-Type"]), timeout)
+                cache.set(key, _recording(response), timeout)
             return response
 
         return wrapper
@@ -160,13 +172,12 @@ def cached_api_response(
     key = cache_key(request, scope, version, request.accepted_media_type)
     hit = cache.get(key)
     if hit is not None:
-        content, content_type = hit
-        return HttpResponse(content, content_type=content_type)
+        return _replay(hit)
     response = Response(build())
 
     def remember(rendered: Any) -> None:
         if rendered.status_code == 200:
-            cache.set(key, (rendered.content, rendered["Content-Type"]), timeout)
+            cache.set(key, _recording(rendered), timeout)
 
     response.add_post_render_callback(remember)
     return response

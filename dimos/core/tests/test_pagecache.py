@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
 from django.test import Client
 
 from dimos.core.constants import StaffRole
 from dimos.core.models import AuditEvent, Department, MunicipalUnit
+from dimos.core.pagecache import cached_page
 from dimos.core.services import audit_record
 from dimos.core.testing import IRAKLEIA_HOST, SERRES_HOST, client_for, make_staff
 
@@ -137,3 +140,26 @@ def test_a_department_change_reaches_the_cached_user(alice: Any, serres: Any, se
 
     request = client.get("/staff/").wsgi_request
     assert get_user(request).department.parent_id == parent.pk
+
+
+def test_a_cached_answer_keeps_the_views_headers(bob: Any, serres: Any, rf: Any) -> None:
+    calls = []
+
+    @cached_page(version=lambda request: 1)
+    def view(request: Any) -> HttpResponse:
+        calls.append(1)
+        response = HttpResponse(b"a,b\n", content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="x.csv"'
+        return response
+
+    def request() -> Any:
+        req = rf.get("/staff/x/", HTTP_HOST=SERRES_HOST)
+        req.user, req.municipality, req.session = bob, serres, {}
+        req.COOKIES[settings.CSRF_COOKIE_NAME] = "s" * 32
+        return req
+
+    first, second = view(request()), view(request())
+    assert len(calls) == 1  # the second came from the cache
+    assert second.content == first.content
+    assert second["Content-Type"] == "text/csv; charset=utf-8"
+    assert second["Content-Disposition"] == 'attachment; filename="x.csv"'
