@@ -129,7 +129,14 @@ CACHE_URL = env_str("CACHE_URL", "locmem://")
 if CACHE_URL.startswith("redis://") or CACHE_URL.startswith("rediss://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL == "locmem://":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process; 5,000 entries (Django's default is 300) so that per-code
+    # verification results do not keep pushing out the pages and users.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 else:
     raise ImproperlyConfigured("CACHE_URL must be locmem:// or redis://host:port/db")
 
