@@ -2,6 +2,8 @@
 
 Target (issue 2): ratio ≤ 3 and fewer than 10 SQL queries per page, whatever
 the number of rows (the data set has 400+ departments and 20,000 audit events).
+Staff pages are served from the version-keyed page cache (dimos/core/pagecache.py);
+the last row shows the audit page when every request misses it.
 """
 
 from __future__ import annotations
@@ -87,8 +89,34 @@ def run(*, quick: bool = False) -> Path:
                 "median_seconds",
                 t,
                 f,
-                {"requests": n, "queries": count_queries(page), **extra},
+                {
+                    "requests": n,
+                    "queries": count_queries(page),
+                    "note": "from the page cache; the data version is read with one query at most every 2 s",
+                    **extra,
+                },
                 target=TARGET,
             )
         )
+    # Informative: the same audit page right after the trail changed, so every
+    # request misses the page cache and renders (the version moves on each time).
+    from dimos.core.services import audit_record
+
+    audit_page = staff.get("/staff/audit/?page=2")
+
+    def audit_after_a_change() -> object:
+        audit_record(action="bench.change", municipality=ctx.serres)
+        return audit_page()
+
+    t, f = alternate(audit_after_a_change, staff_floor, n)
+    rows.append(
+        result(
+            "staff_audit_list_page_after_a_change",
+            "median_seconds",
+            t,
+            f,
+            {"requests": n, "queries": count_queries(audit_after_a_change), "includes": "one audit INSERT"},
+            target="informative (the page cache misses on every request)",
+        )
+    )
     return write_results("home", rows)

@@ -22,6 +22,12 @@ Rules the helpers enforce:
 
 ``PAGE_CACHE_SECONDS`` bounds the one case a version cannot see: a transaction
 that commits a row stamped earlier than the newest one already visible.
+
+Reading the version is itself remembered for ``VERSION_SECONDS`` (``data_version``),
+so a busy page costs no query at all; a write made through the ORM drops it when
+its transaction commits (``data_changed``, wired to model signals), so the
+writer's process sees the change at once, and any other writer (another process
+with its own cache, a bulk update) is seen within those seconds.
 """
 
 from __future__ import annotations
@@ -35,12 +41,13 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 PAGE_CACHE_SECONDS = 60
+VERSION_SECONDS = 2
 
 Version = Callable[[HttpRequest], Hashable]
 
@@ -55,6 +62,32 @@ def db_version(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return tuple(str(value) for value in row) if row else ()
+
+
+def _version_key(topic: str, municipality_id: Any) -> str:
+    return f"dimos:version:{topic}:{municipality_id}"
+
+
+def data_version(topic: str, municipality_id: Any, compute: Callable[[], Hashable]) -> Hashable:
+    """The version of a kind of data of a municipality, read from the database at most every few seconds."""
+    key = _version_key(topic, municipality_id)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, VERSION_SECONDS)
+    return value
+
+
+def data_changed(topic: str, municipality_id: Any) -> None:
+    """Forget the remembered version now and again once the current transaction commits.
+
+    Now, so the writer's own next read (inside its transaction) sees the change;
+    after commit, because another request may have read the old data meanwhile
+    and remembered it under the old version.
+    """
+    key = _version_key(topic, municipality_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def _user_part(request: HttpRequest) -> tuple[Any, ...]:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from django.db.models import QuerySet
 
 from dimos.core.models import AuditEvent, Department, Municipality, MunicipalUnit
-from dimos.core.pagecache import db_version
+from dimos.core.pagecache import data_version, db_version
 
 
 def municipality_list_public() -> QuerySet[Municipality]:
@@ -50,28 +52,40 @@ def audit_event_rows(*, municipality: Municipality, action: str = "") -> QuerySe
 # --- Versions of staff pages (dimos/core/pagecache.py) ---------------------------
 
 
-def audit_version(*, municipality: Municipality) -> tuple:
+def audit_version(*, municipality: Municipality) -> Hashable:
     """The newest event of the trail: any new event changes every page of it."""
-    return db_version(
-        f"SELECT id FROM {AuditEvent._meta.db_table} WHERE municipality_id = %s "  # noqa: S608
-        "ORDER BY created_at DESC, id DESC LIMIT 1",
-        [municipality.pk],
+    return data_version(
+        "audit",
+        municipality.pk,
+        lambda: db_version(
+            f"SELECT id FROM {AuditEvent._meta.db_table} WHERE municipality_id = %s "  # noqa: S608
+            "ORDER BY created_at DESC, id DESC LIMIT 1",
+            [municipality.pk],
+        ),
     )
 
 
-def department_version(*, municipality: Municipality) -> tuple:
+def department_version(*, municipality: Municipality) -> Hashable:
     """Count and newest change of the departments (the count catches deletions)."""
-    return db_version(
-        f"SELECT COUNT(*), MAX(updated_at) FROM {Department._meta.db_table} WHERE municipality_id = %s",  # noqa: S608
-        [municipality.pk],
+    return data_version(
+        "departments",
+        municipality.pk,
+        lambda: db_version(
+            f"SELECT COUNT(*), MAX(updated_at) FROM {Department._meta.db_table} WHERE municipality_id = %s",  # noqa: S608
+            [municipality.pk],
+        ),
     )
 
 
-def structure_version(*, municipality: Municipality) -> tuple:
+def structure_version(*, municipality: Municipality) -> Hashable:
     """Departments and municipal units together (the staff home page)."""
-    return db_version(
-        f"SELECT (SELECT COUNT(*) FROM {Department._meta.db_table} WHERE municipality_id = %s), "  # noqa: S608
-        f"(SELECT COUNT(*) FROM {MunicipalUnit._meta.db_table} WHERE municipality_id = %s), "
-        f"(SELECT MAX(updated_at) FROM {MunicipalUnit._meta.db_table} WHERE municipality_id = %s)",
-        [municipality.pk] * 3,
+    return data_version(
+        "structure",
+        municipality.pk,
+        lambda: db_version(
+            f"SELECT (SELECT COUNT(*) FROM {Department._meta.db_table} WHERE municipality_id = %s), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {MunicipalUnit._meta.db_table} WHERE municipality_id = %s), "
+            f"(SELECT MAX(updated_at) FROM {MunicipalUnit._meta.db_table} WHERE municipality_id = %s)",
+            [municipality.pk] * 3,
+        ),
     )

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 
 QUEUE_TTL = 60
 VERIFY_TTL = 300
@@ -36,8 +37,15 @@ def queue_version(municipality_id: int) -> Any:
 
 
 def queue_bump(municipality_id: int | None) -> None:
+    """A new queue version now (for the writer's own next read) and again on commit.
+
+    Again on commit: a request that read the old rows while the change was not
+    yet committed may have cached them under the version set now.
+    """
     if municipality_id is not None:
-        cache.set(_queue_version_key(municipality_id), time.time_ns(), None)
+        key = _queue_version_key(municipality_id)
+        cache.set(key, time.time_ns(), None)
+        transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
 
 
 def queue_body_key(
@@ -60,14 +68,15 @@ def verify_key(*, municipality_id: int, code: str, lang: str) -> str:
 
 
 def verify_drop(municipality_id: int, code: str) -> None:
+    """Drop a code's cached result now and again on commit (see ``queue_bump``)."""
     from django.conf import settings
 
-    cache.delete_many(
-        [
-            verify_key(municipality_id=municipality_id, code=code, lang=lang)
-            for lang, _name in settings.LANGUAGES
-        ]
-    )
+    keys = [
+        verify_key(municipality_id=municipality_id, code=code, lang=lang)
+        for lang, _name in settings.LANGUAGES
+    ]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _application_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
