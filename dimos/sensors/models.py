@@ -75,6 +75,11 @@ class Device(TenantModel):
     ttn_device_id = models.CharField(_("TTN device id"), max_length=100, blank=True)
     dev_eui = models.CharField(_("DevEUI"), max_length=16, blank=True)
     attrs = models.JSONField(_("στατικά χαρακτηριστικά"), default=dict, blank=True)
+    is_active = models.BooleanField(
+        _("ενεργή"),
+        default=True,
+        help_text=_("Μια απενεργοποιημένη συσκευή κρατά το ιστορικό της αλλά δεν δέχεται νέες μετρήσεις."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(default=timezone.now)
 
