@@ -711,6 +711,135 @@ def batch_upsert(ctx: Ctx) -> HttpResponse:
     return _batch(ctx, "update" if "update" in options else "replace")
 
 
+def batch_update(ctx: Ctx) -> HttpResponse:
+    """Batch Entity Update: append attributes to existing entities (``options=noOverwrite``
+    keeps the existing ones); unknown entities are per-entity ResourceNotFound errors."""
+    ctx.require_credential()
+    options = _options(ctx.request)
+    if options - {"noOverwrite"}:
+        raise NgsiError("BadRequestData", "options may only be 'noOverwrite'.")
+    body = _body(ctx.request)
+    if not isinstance(body, list) or not body:
+        raise NgsiError("BadRequestData", "The body must be a non-empty JSON array of entities.")
+    if len(body) > MAX_BATCH:
+        raise NgsiError("BadRequestData", f"A batch may hold at most {MAX_BATCH} entities; got {len(body)}.")
+    mode = "noOverwrite" if "noOverwrite" in options else "append"
+    success: list[str] = []
+    errors: list[tuple[str, NgsiError]] = []
+    for raw in body:
+        entity_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
+        try:
+            if not entity_id:
+                raise NgsiError("BadRequestData", "Every entity needs an 'id'.")
+            device = _device(ctx, entity_id)
+            if ctx.credential and ctx.credential.device_id and ctx.credential.device_id != device.pk:
+                raise NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")
+            if raw.get("type") is not None and convert.compact(str(raw["type"])) != device.type.code:
+                raise NgsiError("BadRequestData", f"Entity {entity_id} is of type {device.type.code}.")
+            fragment = {k: v for k, v in raw.items() if k not in convert.RESERVED}
+            if not fragment:
+                raise NgsiError("BadRequestData", f"Entity {entity_id} has no attribute to update.")
+            parsed = convert.parse_fragment(device.type.code, fragment)
+            entity_attrs_write(
+                municipality=ctx.municipality,
+                device=device,
+                parsed=parsed,
+                mode=mode,
+                credential=ctx.credential,
+            )
+        except NgsiError as exc:
+            errors.append((entity_id, exc))
+        else:
+            success.append(entity_id)
+    if errors:
+        return _respond(
+            ctx,
+            {"success": success, "errors": [{"entityId": i, "error": e.body()} for i, e in errors]},
+            status=207,
+        )
+    return HttpResponse(status=204)
+
+
+def batch_delete(ctx: Ctx) -> HttpResponse:
+    """Batch Entity Delete: a JSON array of entity ids."""
+    ctx.require_credential()
+    body = _body(ctx.request)
+    if not isinstance(body, list) or not body or not all(isinstance(i, str) for i in body):
+        raise NgsiError("BadRequestData", "The body must be a non-empty JSON array of entity ids.")
+    if len(body) > MAX_BATCH:
+        raise NgsiError("BadRequestData", f"A batch may hold at most {MAX_BATCH} entities; got {len(body)}.")
+    visible = {d.ngsi_id: d for d in _visible(ctx).filter(ngsi_id__in=body)}
+    own = ctx.credential.device_id if ctx.credential else None
+    success: list[str] = []
+    errors: list[tuple[str, NgsiError]] = []
+    for entity_id in body:
+        device = visible.pop(entity_id, None)
+        if device is None or (own and device.pk != own):
+            errors.append((entity_id, NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")))
+            continue
+        device.delete()
+        success.append(entity_id)
+    if errors:
+        return _respond(
+            ctx,
+            {"success": success, "errors": [{"entityId": i, "error": e.body()} for i, e in errors]},
+            status=207,
+        )
+    return HttpResponse(status=204)
+
+
+_QUERY_KEYS = frozenset({"type", "entities", "attrs", "q", "geoQ", "@context", "lang", "scopeQ", "csf"})
+
+
+def query_post(ctx: Ctx) -> HttpResponse:
+    """Query Entities via POST (a ``Query`` body): the same query as GET /entities; the
+    body's terms become the GET parameters, paging and options stay in the URL."""
+    body = _body(ctx.request)
+    if not isinstance(body, dict) or body.get("type") != "Query":
+        raise NgsiError("BadRequestData", 'The body must be a Query object ({"type": "Query", …}).')
+    unknown = set(body) - _QUERY_KEYS
+    if unknown or body.get("scopeQ") or body.get("csf"):
+        raise NgsiError(
+            "BadRequestData", f"Unsupported Query member(s): {', '.join(sorted(unknown)) or 'scopeQ/csf'}."
+        )
+    params = ctx.request.GET.copy()
+    for key in ("type", "id", "idPattern", "attrs", "q", "georel", "geometry", "coordinates", "geoproperty"):
+        params.pop(key, None)
+    infos = body.get("entities") or []
+    if not isinstance(infos, list) or not all(isinstance(i, dict) for i in infos):
+        raise NgsiError("BadRequestData", "'entities' must be an array of EntityInfo objects.")
+    types = [str(i["type"]) for i in infos if i.get("type")]
+    ids = [str(i["id"]) for i in infos if i.get("id")]
+    patterns = [str(i["idPattern"]) for i in infos if i.get("idPattern")]
+    if len(patterns) > 1:
+        raise NgsiError("OperationNotSupported", "Only one idPattern per query is supported.")
+    if types:
+        params["type"] = ",".join(types)
+    if ids:
+        params["id"] = ",".join(ids)
+    if patterns:
+        params["idPattern"] = patterns[0]
+    attrs = body.get("attrs")
+    if attrs:
+        if not isinstance(attrs, list) or not all(isinstance(a, str) for a in attrs):
+            raise NgsiError("BadRequestData", "'attrs' must be an array of attribute names.")
+        params["attrs"] = ",".join(attrs)
+    if body.get("q"):
+        params["q"] = str(body["q"])
+    geo = body.get("geoQ")
+    if geo:
+        if not isinstance(geo, dict) or not geo.get("georel") or not geo.get("geometry"):
+            raise NgsiError("BadRequestData", "'geoQ' needs georel, geometry and coordinates.")
+        params["georel"] = str(geo["georel"])
+        params["geometry"] = str(geo["geometry"])
+        coordinates = geo.get("coordinates")
+        params["coordinates"] = coordinates if isinstance(coordinates, str) else json.dumps(coordinates)
+        if geo.get("geoproperty"):
+            params["geoproperty"] = str(geo["geoproperty"])
+    ctx.request.GET = params
+    return entities_get(ctx)
+
+
 # --- /temporal/entities/{id} ------------------------------------------------------------------
 
 
@@ -777,4 +906,15 @@ entity = ngsi({"GET": entity_get, "DELETE": entity_delete}, geo_methods=("GET",)
 entity_attrs = ngsi({"POST": attrs_post, "PATCH": attrs_patch})
 entity_operations_create = ngsi({"POST": batch_create})
 entity_operations_upsert = ngsi({"POST": batch_upsert})
+entity_operations_update = ngsi({"POST": batch_update})
+entity_operations_delete = ngsi({"POST": batch_delete})
+entity_operations_query = ngsi({"POST": query_post}, geo_methods=("POST",))
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, **_: Any) -> HttpResponse:
+    """Any other path under the API base: a ProblemDetails body, never an HTML page."""
+    return NgsiError("ResourceNotFound", f"No NGSI-LD resource at {request.path}.").response()
+
+
 temporal_entity = ngsi({"GET": temporal_get})
