@@ -45,6 +45,7 @@ from dimos.sensors.models import (
     Device,
     DeviceState,
     DeviceType,
+    ListingVersion,
     Reading,
     Rollup,
     Rule,
@@ -663,6 +664,7 @@ def readings_ingest(
         if fresh:
             states = _states_merge(municipality, fresh, now)
             rules_evaluate(municipality=municipality, states=states, now=now)
+            ListingVersion.bump(municipality.pk)  # last, so the row lock is held briefly
     return outcome
 
 
@@ -832,6 +834,7 @@ def device_state_reset_attrs(*, device: Device, names: list[str]) -> None:
         state.values.pop(name, None)
         state.observed.pop(name, None)
     state.save(update_fields=["values", "observed"])
+    ListingVersion.bump(device.municipality_id)
 
 
 # --- Rules and alarms ------------------------------------------------------------------

@@ -7,6 +7,7 @@ credential; reads of public types (parking, air quality, noise) are open.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -16,6 +17,7 @@ from functools import wraps
 from types import SimpleNamespace
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +29,7 @@ from dimos.core.models import Municipality
 from dimos.sensors import schemas
 from dimos.sensors.auth import request_credential
 from dimos.sensors.constants import MAX_BATCH
-from dimos.sensors.models import Device, DeviceState, Reading
+from dimos.sensors.models import Device, DeviceState, ListingVersion, Reading
 from dimos.sensors.ngsild import convert
 from dimos.sensors.ngsild.errors import NgsiError
 from dimos.sensors.ngsild.writes import entities_write, entity_attrs_write
@@ -511,9 +513,17 @@ def entities_get(ctx: Ctx) -> HttpResponse:
     options = _options(request)
     sys_attrs = "sysAttrs" in options and not options & {"keyValues", "simplified"} and ctx.accept != GEO_JSON
     if not sys_attrs and not _FILTERS.intersection(request.GET):
-        # The common query (a type, a page): straight SQL, no queryset to build.
+        # The common query (a type, a page): straight SQL, no queryset to build; the
+        # serialized body is cached under the municipality's listing version.
+        key = _listing_cache_key(ctx)
+        hit = cache.get(key)
+        if hit is not None:
+            return _from_cache(hit)
         page, total = _page_fast(ctx, type_codes or None, limit, offset, count == "true")
-        return _listing_response(ctx, page, None, options, total)
+        response = _listing_response(ctx, page, None, options, total)
+        if response.status_code == 200:
+            cache.set(key, (response.content, response["Content-Type"], _cached_headers(response)), 300)
+        return response
     qs = _visible(ctx, type_codes or None)
     if request.GET.get("id"):
         qs = qs.filter(ngsi_id__in=[i.strip() for i in request.GET["id"].split(",") if i.strip()])
@@ -548,6 +558,43 @@ def entities_get(ctx: Ctx) -> HttpResponse:
         total = qs.count() if count == "true" else None
         page = _rows(qs[offset : offset + limit], sys_attrs=sys_attrs) if limit else []
     return _listing_response(ctx, page, attrs, options, total if count == "true" else None)
+
+
+def _listing_cache_key(ctx: Ctx) -> str:
+    """Everything that shapes a listing's body: tenant, its listing version (ONE primary-key
+    read; every write bumps it in its own transaction), who asks (visibility), the negotiated
+    media type, the request's context and language headers, every query parameter, and the
+    device types the process knows (refreshed every minute)."""
+    from dimos.sensors.services import _TYPES_CACHE
+
+    request = ctx.request
+    credential = ctx.credential
+    who = "anon" if credential is None else (f"dev{credential.device_id}" if credential.device_id else "all")
+    params = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
+    raw = json.dumps(
+        [
+            ctx.accept,
+            request.headers.get("Link", ""),
+            request.headers.get("Accept-Language", ""),
+            params,
+            _TYPES_CACHE["at"],
+        ]
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    version = ListingVersion.current(ctx.municipality.pk)
+    return f"ngsild:list:{ctx.municipality.pk}:{version}:{who}:{digest}"
+
+
+def _cached_headers(response: HttpResponse) -> dict[str, str]:
+    return {k: v for k, v in response.items() if k in ("Link", "NGSILD-Results-Count")}
+
+
+def _from_cache(hit: tuple[bytes, str, dict[str, str]]) -> HttpResponse:
+    content, content_type, headers = hit
+    response = HttpResponse(content, content_type=content_type)
+    for key, value in headers.items():
+        response[key] = value
+    return response
 
 
 def _listing_response(
