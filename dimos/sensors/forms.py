@@ -150,6 +150,16 @@ class DeviceForm(AccessibleForm):
         self._errors = None  # re-validate against the scoped choices
         self._wire_aria()
 
+    def clean_dev_eui(self) -> str:
+        """Checked here too, so that every field at fault is shown at once."""
+        from dimos.core.exceptions import ValidationFailed
+        from dimos.sensors.services import dev_eui_normalize
+
+        try:
+            return dev_eui_normalize(self.cleaned_data.get("dev_eui") or "")
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message) from exc
+
     @classmethod
     def initial_for(cls, device: Device) -> dict[str, Any]:
         mapping = (
