@@ -10,6 +10,7 @@ the primary key (nothing else refers to a reading's id).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.models import Department, MunicipalUnit, TenantModel
+from dimos.core.models import Department, Municipality, MunicipalUnit, TenantModel
 from dimos.sensors.constants import AlarmStatus, Direction, RuleKind, Source
 
 
@@ -75,6 +76,11 @@ class Device(TenantModel):
     ttn_device_id = models.CharField(_("TTN device id"), max_length=100, blank=True)
     dev_eui = models.CharField(_("DevEUI"), max_length=16, blank=True)
     attrs = models.JSONField(_("στατικά χαρακτηριστικά"), default=dict, blank=True)
+    is_active = models.BooleanField(
+        _("ενεργή"),
+        default=True,
+        help_text=_("Μια απενεργοποιημένη συσκευή κρατά το ιστορικό της αλλά δεν δέχεται νέες μετρήσεις."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(default=timezone.now)
 
@@ -98,6 +104,68 @@ class Device(TenantModel):
 
     def __str__(self) -> str:
         return self.name or self.ngsi_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        ListingVersion.bump(self.municipality_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().delete(*args, **kwargs)
+        ListingVersion.bump(self.municipality_id)
+        return result
+
+
+def _new_token() -> str:
+    import secrets
+
+    return secrets.token_hex(8)
+
+
+class ListingVersion(models.Model):
+    """A counter per municipality, bumped in the same transaction as every write that changes
+    what the NGSI-LD listing shows (devices and their latest state). The listing's response
+    cache is keyed by it: every process (web, MQTT consumer, worker) sees the same counter,
+    no signal or in-process invalidation is involved."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    counter = models.BigIntegerField(default=0)
+    # New with every row: a database rebuilt from scratch never repeats an earlier (token, counter).
+    token = models.CharField(max_length=16, default=_new_token)
+
+    class Meta:
+        verbose_name = _("έκδοση καταλόγου NGSI-LD")
+        verbose_name_plural = _("εκδόσεις καταλόγου NGSI-LD")
+
+    def __str__(self) -> str:
+        return f"{self.token}.{self.counter}"
+
+    @classmethod
+    def bump(cls, municipality_id: int) -> None:
+        if not cls.objects.filter(municipality_id=municipality_id).update(counter=models.F("counter") + 1):
+            # First write of this municipality: start above the 0 that readers assume for a missing row.
+            from django.db import IntegrityError, transaction
+
+            try:
+                with transaction.atomic():
+                    cls.objects.create(municipality_id=municipality_id, counter=1)
+            except IntegrityError:
+                cls.objects.filter(municipality_id=municipality_id).update(counter=models.F("counter") + 1)
+
+    @classmethod
+    def current(cls, municipality_id: int) -> str:
+        from django.db import connection
+
+        # Plain SQL: read on every listing request, where building an ORM query costs more
+        # than running it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT token, counter FROM "{cls._meta.db_table}" WHERE municipality_id = %s',  # noqa: S608 (constants only)
+                [municipality_id],
+            )
+            row = cursor.fetchone()
+        return f"{row[0]}.{row[1]}" if row else "0"
 
 
 class DeviceState(TenantModel):

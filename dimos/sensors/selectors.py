@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dimos.core.models import Municipality
 from dimos.sensors.constants import AlarmStatus
-from dimos.sensors.models import Alarm, Device, Reading
+from dimos.sensors.models import Alarm, Device, DeviceType, Reading
 
 
 def devices(municipality: Municipality, type_code: str | None = None) -> QuerySet[Device]:
@@ -22,6 +23,51 @@ def devices(municipality: Municipality, type_code: str | None = None) -> QuerySe
     if type_code:
         qs = qs.filter(type__code=type_code)
     return qs.order_by("group", "name", "ngsi_id")
+
+
+REGISTRY_STATUSES = ("online", "offline", "inactive")
+
+
+def device_registry(
+    municipality: Municipality,
+    *,
+    type_code: str = "",
+    status: str = "",
+    unit_id: int | None = None,
+    search: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Device]:
+    """The operator's device list: filters by type, online/offline/inactive, municipal unit and a
+    search over name, NGSI-LD id, DevEUI and TTN device id (devices of ONE municipality)."""
+    qs = devices(municipality, type_code or None).order_by("ngsi_id")
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if status in ("online", "offline"):
+        now = now or timezone.now()
+        online = Q(pk__in=[])
+        for device_type in DeviceType.objects.all():
+            cutoff = now - timedelta(minutes=device_type.offline_after_minutes)
+            online |= Q(type=device_type, state__received_at__gte=cutoff)
+        qs = (
+            qs.filter(online, is_active=True)
+            if status == "online"
+            else qs.filter(is_active=True).exclude(online)
+        )
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    search = search.strip()
+    if search:
+        compact = re.sub(r"[\s:-]", "", search).upper()
+        match = (
+            Q(name__icontains=search)
+            | Q(ngsi_id__icontains=search)
+            | Q(code__icontains=search)
+            | Q(ttn_device_id__icontains=search)
+        )
+        if compact:
+            match |= Q(dev_eui__contains=compact)
+        qs = qs.filter(match)
+    return qs
 
 
 def state_of(device: Device) -> dict[str, Any]:

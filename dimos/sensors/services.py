@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dimos.core.exceptions import NotFound, TransitionNotAllowed, ValidationFailed
-from dimos.core.geo import geometry, unit_at, valid_lat_lon
+from dimos.core.geo import geometry, municipality_contains, unit_at, valid_lat_lon
 from dimos.core.models import Municipality, MunicipalUnit
 from dimos.core.services import audit_record
 from dimos.core.tasks import task_enqueue
@@ -44,9 +45,11 @@ from dimos.sensors.models import (
     Device,
     DeviceState,
     DeviceType,
+    ListingVersion,
     Reading,
     Rollup,
     Rule,
+    VendorMapping,
 )
 
 log = logging.getLogger("dimos.sensors")
@@ -217,6 +220,184 @@ def device_create(
     return device
 
 
+NGSI_ID_RE = re.compile(r"^urn:ngsi-ld:([A-Za-z][A-Za-z0-9_]*):([A-Za-z0-9][A-Za-z0-9_.:~-]*)$")
+TTN_ID_RE = re.compile(r"^[a-z0-9](?:-?[a-z0-9]){2,35}$")
+
+
+def dev_eui_normalize(raw: str) -> str:
+    """``70-b3-d5-7e-d0-00-00-42`` → ``70B3D57ED0000042``; raises ValidationFailed if not 16 hex digits."""
+    value = re.sub(r"[\s:-]", "", raw or "").upper()
+    if value and not re.fullmatch(r"[0-9A-F]{16}", value):
+        raise ValidationFailed(
+            "Το DevEUI είναι 16 δεκαεξαδικά ψηφία (0-9, A-F), π.χ. 70B3D57ED0000042· "
+            "παύλες, άνω-κάτω τελείες και κενά αγνοούνται.",
+            field="dev_eui",
+        )
+    return value
+
+
+@transaction.atomic
+def device_register(
+    *,
+    municipality: Municipality,
+    actor: Any,
+    device_id: int | None = None,
+    type_code: str,
+    ngsi_id: str,
+    name: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    department: Any = None,
+    ttn_device_id: str = "",
+    dev_eui: str = "",
+    mapping: VendorMapping | None = None,
+) -> Device:
+    """Create (``device_id`` None) or edit a device from the operator's registry.
+
+    Every bad input raises ValidationFailed with the field at fault; nothing is written then.
+    The municipal unit is computed from the point."""
+    device = None
+    if device_id is not None:
+        device = Device.objects.select_for_update().filter(municipality=municipality, pk=device_id).first()
+        if device is None:
+            raise NotFound("Η συσκευή δεν βρέθηκε.")
+    if type_code not in schemas.TYPES:
+        raise ValidationFailed("Επιλέξτε έναν από τους διαθέσιμους τύπους συσκευών.", field="type")
+    device_type = device_type_get(type_code)
+    ngsi_id = (ngsi_id or "").strip()
+    match = NGSI_ID_RE.match(ngsi_id)
+    if match is None or match.group(1) != type_code:
+        raise ValidationFailed(
+            f"Το αναγνωριστικό NGSI-LD έχει τη μορφή urn:ngsi-ld:{type_code}:<κωδικός> "
+            "(λατινικά γράμματα, ψηφία, - _ . :), π.χ. "
+            f"urn:ngsi-ld:{type_code}:serres-001.",
+            field="ngsi_id",
+        )
+    others = Device.objects.filter(municipality=municipality)
+    if device is not None:
+        others = others.exclude(pk=device.pk)
+        if device.type_id != device_type.pk and Reading.objects.filter(device=device).exists():
+            raise ValidationFailed(
+                "Ο τύπος δεν αλλάζει σε συσκευή που έχει ήδη μετρήσεις· καταχωρίστε νέα συσκευή.",
+                field="type",
+            )
+    if others.filter(ngsi_id=ngsi_id).exists():
+        raise ValidationFailed(
+            "Υπάρχει ήδη συσκευή του δήμου με αυτό το αναγνωριστικό NGSI-LD· δώστε άλλο.", field="ngsi_id"
+        )
+    if (lat is None) != (lon is None):
+        raise ValidationFailed("Δώστε και γεωγραφικό πλάτος και μήκος, ή κανένα από τα δύο.", field="lat")
+    if lat is not None and not valid_lat_lon(lat, lon):
+        raise ValidationFailed(
+            "Το πλάτος είναι από -90 έως 90 και το μήκος από -180 έως 180 μοίρες.", field="lat"
+        )
+    if lat is not None and not municipality_contains(municipality, lat, lon):
+        raise ValidationFailed(
+            f"Το σημείο ({lat:.5f}, {lon:.5f}) είναι έξω από τα όρια του δήμου· η συσκευή δεν "
+            "αποθηκεύτηκε. Διορθώστε τις συντεταγμένες (πλάτος, μήκος σε δεκαδικές μοίρες WGS84).",
+            field="lat",
+        )
+    if department is not None and department.municipality_id != municipality.pk:
+        raise ValidationFailed("Η υπηρεσία δεν ανήκει στον δήμο.", field="department")
+    ttn_device_id = (ttn_device_id or "").strip()
+    if ttn_device_id and not TTN_ID_RE.match(ttn_device_id):
+        raise ValidationFailed(
+            "Το TTN device id έχει 3-36 πεζά λατινικά γράμματα, ψηφία και μονές παύλες, π.χ. bin-0042.",
+            field="ttn_device_id",
+        )
+    if ttn_device_id and others.filter(ttn_device_id=ttn_device_id).exists():
+        raise ValidationFailed(
+            "Άλλη συσκευή του δήμου έχει ήδη αυτό το TTN device id.", field="ttn_device_id"
+        )
+    dev_eui = dev_eui_normalize(dev_eui)
+    if dev_eui and others.filter(dev_eui=dev_eui).exists():
+        raise ValidationFailed("Άλλη συσκευή του δήμου έχει ήδη αυτό το DevEUI.", field="dev_eui")
+    if mapping is not None:
+        if mapping.municipality_id != municipality.pk:
+            raise ValidationFailed("Η αντιστοίχιση προμηθευτή δεν βρέθηκε.", field="mapping")
+        if mapping.type_id != device_type.pk:
+            raise ValidationFailed(
+                f"Η αντιστοίχιση «{mapping.application_id}» αφορά άλλον τύπο συσκευής ({mapping.type.code}).",
+                field="mapping",
+            )
+    fields = {
+        "type": device_type,
+        "ngsi_id": ngsi_id,
+        "name": (name or "").strip()[:200],
+        "lat": lat,
+        "lon": lon,
+        "unit": unit_at(municipality, lat, lon) if lat is not None else None,
+        "department": department,
+        "ttn_device_id": ttn_device_id,
+        "dev_eui": dev_eui,
+        "vendor": (mapping.vendor or mapping.application_id)[:100] if mapping else "",
+    }
+    if device is None:
+        code = code_from_ngsi_id(ngsi_id)
+        if Device.objects.filter(municipality=municipality, code=code).exists():
+            code = f"{code[:90]}-{secrets.token_hex(4)}"
+        device = Device.objects.create(municipality=municipality, code=code, **fields)
+        audit_record(action="sensors.device_created", actor=actor, obj=device, new=_audit_view(device))
+        return device
+    old = _audit_view(device)
+    for key, value in fields.items():
+        setattr(device, key, value)
+    device.modified_at = timezone.now()
+    device.save()
+    audit_record(action="sensors.device_updated", actor=actor, obj=device, old=old, new=_audit_view(device))
+    return device
+
+
+def _audit_view(device: Device) -> dict[str, Any]:
+    return {
+        "type": device.type.code,
+        "ngsi_id": device.ngsi_id,
+        "name": device.name,
+        "lat": device.lat,
+        "lon": device.lon,
+        "unit": device.unit_id,
+        "department": device.department_id,
+        "ttn_device_id": device.ttn_device_id,
+        "dev_eui": device.dev_eui,
+        "vendor": device.vendor,
+        "is_active": device.is_active,
+    }
+
+
+@transaction.atomic
+def device_set_active(*, municipality: Municipality, device_id: int, active: bool, actor: Any) -> Device:
+    """Deactivate (keeps the history, refuses new readings) or reactivate a device."""
+    device = Device.objects.select_for_update().filter(municipality=municipality, pk=device_id).first()
+    if device is None:
+        raise NotFound("Η συσκευή δεν βρέθηκε.")
+    if device.is_active != active:
+        device.is_active = active
+        device.modified_at = timezone.now()
+        device.save(update_fields=["is_active", "modified_at"])
+        audit_record(
+            action="sensors.device_reactivated" if active else "sensors.device_deactivated",
+            actor=actor,
+            obj=device,
+            old={"is_active": not active},
+            new={"is_active": active},
+        )
+    return device
+
+
+@transaction.atomic
+def device_delete(*, municipality: Municipality, device_id: int, actor: Any) -> None:
+    """Delete a device registered by mistake; a device with readings is only deactivated."""
+    device = Device.objects.select_for_update().filter(municipality=municipality, pk=device_id).first()
+    if device is None:
+        raise NotFound("Η συσκευή δεν βρέθηκε.")
+    if Reading.objects.filter(device=device).exists() or DeviceState.objects.filter(device=device).exists():
+        raise ValidationFailed(
+            "Η συσκευή έχει μετρήσεις και δεν διαγράφεται· απενεργοποιήστε την για να κρατηθεί το ιστορικό."
+        )
+    audit_record(action="sensors.device_deleted", actor=actor, obj=device, old=_audit_view(device))
+    device.delete()
+
+
 def device_online(device: Device) -> bool:
     state = getattr(device, "state", None) if _state_loaded(device) else None
     return bool(state and state.is_online(device.type.offline_after_minutes))
@@ -341,7 +522,7 @@ class IngestOutcome:
         return sum(1 for r in self.results if r.status == "error")
 
 
-_DEVICE_FIELDS = ["id", "municipality_id", "type_id", "ngsi_id", "code"]
+_DEVICE_FIELDS = ["id", "municipality_id", "type_id", "ngsi_id", "code", "is_active"]
 
 
 def _devices_pg(municipality: Municipality, field: str, values: set[str]) -> list[Device]:
@@ -352,7 +533,7 @@ def _devices_pg(municipality: Municipality, field: str, values: set[str]) -> lis
     table = Device._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT d.id, d.municipality_id, d.type_id, d.ngsi_id, d.code FROM "{table}" d '  # noqa: S608 (constants only)
+            f'SELECT d.id, d.municipality_id, d.type_id, d.ngsi_id, d.code, d.is_active FROM "{table}" d '  # noqa: S608 (constants only)
             f"JOIN jsonb_array_elements_text(%s::jsonb) AS r(ref) ON d.{field} = r.ref "
             "WHERE d.municipality_id = %s",
             [json.dumps(list(values)), municipality.pk],
@@ -413,6 +594,9 @@ def readings_ingest(
         result.device = device.ngsi_id if device else str(item.device or "")[:200]
         if device is None or device.municipality_id != municipality.pk:
             result.error, result.field = "Άγνωστη συσκευή.", "device"
+            continue
+        if not device.is_active:
+            result.error, result.field = "Η συσκευή είναι απενεργοποιημένη· δεν δέχεται μετρήσεις.", "device"
             continue
         if credential is not None and credential.device_id and credential.device_id != device.pk:
             result.error, result.field = "Το διαπιστευτήριο δεν αφορά αυτή τη συσκευή.", "device"
@@ -480,6 +664,7 @@ def readings_ingest(
         if fresh:
             states = _states_merge(municipality, fresh, now)
             rules_evaluate(municipality=municipality, states=states, now=now)
+            ListingVersion.bump(municipality.pk)  # last, so the row lock is held briefly
     return outcome
 
 
@@ -649,6 +834,7 @@ def device_state_reset_attrs(*, device: Device, names: list[str]) -> None:
         state.values.pop(name, None)
         state.observed.pop(name, None)
     state.save(update_fields=["values", "observed"])
+    ListingVersion.bump(device.municipality_id)
 
 
 # --- Rules and alarms ------------------------------------------------------------------

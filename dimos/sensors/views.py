@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from dimos.core.tenancy import require_municipality, staff_required, tenant_get_
 from dimos.sensors import eaqi, schemas, selectors, services
 from dimos.sensors.charts import line_chart
 from dimos.sensors.constants import AlarmStatus
-from dimos.sensors.forms import AlarmTransitionForm, CredentialForm, RuleForm
+from dimos.sensors.forms import AlarmTransitionForm, CredentialForm, DeviceFilterForm, DeviceForm, RuleForm
 from dimos.sensors.models import Alarm, Credential, Device, Rule
 
 POLLUTANTS = ["pm25", "pm10", "no2", "o3", "so2"]
@@ -282,3 +283,115 @@ def credential_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.credential_revoke(municipality=municipality, credential_id=credential.pk, actor=request.user)
     messages.success(request, _("Το διαπιστευτήριο ανακλήθηκε."))
     return redirect("sensors:credentials")
+
+
+# --- Device registry -----------------------------------------------------------------------
+
+REGISTRY_PAGE = 25
+
+
+@staff_required
+def device_list(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    filters = DeviceFilterForm(request.GET or None, municipality=municipality)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    unit = data.get("unit")
+    qs = selectors.device_registry(
+        municipality,
+        type_code=data.get("type") or "",
+        status=data.get("status") or "",
+        unit_id=unit.pk if unit else None,
+        search=data.get("q") or "",
+    ).select_related("unit")
+    page = Paginator(qs, REGISTRY_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        {"device": d, "online": selectors.is_online(d, now), "seen": selectors.last_seen(d)} for d in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "sensors/device_list.html",
+        {"filters": filters, "page": page, "rows": rows, "query": query.urlencode()},
+    )
+
+
+def _device_form(request: HttpRequest, device: Device | None) -> HttpResponse:
+    municipality = require_municipality(request)
+    initial = DeviceForm.initial_for(device) if device else {}
+    form = DeviceForm(request.POST or None, initial=initial, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.device_register(
+                municipality=municipality,
+                actor=request.user,
+                device_id=device.pk if device else None,
+                type_code=data["type"],
+                ngsi_id=data["ngsi_id"],
+                name=data["name"],
+                lat=data["lat"],
+                lon=data["lon"],
+                department=data["department"],
+                ttn_device_id=data["ttn_device_id"],
+                dev_eui=data["dev_eui"],
+                mapping=data["mapping"],
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if saved.lat is not None and saved.unit is None:
+                messages.warning(
+                    request,
+                    _("Η συσκευή αποθηκεύτηκε. Το σημείο δεν ανήκει σε καμία δημοτική ενότητα του δήμου."),
+                )
+            else:
+                messages.success(request, _("Η συσκευή αποθηκεύτηκε."))
+            return redirect("sensors:device_list")
+    return render(
+        request,
+        "sensors/device_form.html",
+        {"form": form, "device": device, "has_readings": bool(device and device.readings.exists())},
+    )
+
+
+@staff_required
+def device_create(request: HttpRequest) -> HttpResponse:
+    return _device_form(request, None)
+
+
+@staff_required
+def device_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    return _device_form(request, tenant_get_or_404(selectors.devices(municipality), municipality, pk=pk))
+
+
+@staff_required
+@require_POST
+def device_activation(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    device = tenant_get_or_404(Device, municipality, pk=pk)
+    active = request.POST.get("active") == "1"
+    services.device_set_active(
+        municipality=municipality, device_id=device.pk, active=active, actor=request.user
+    )
+    if active:
+        messages.success(request, _("Η συσκευή ενεργοποιήθηκε ξανά."))
+    else:
+        messages.success(request, _("Η συσκευή απενεργοποιήθηκε· το ιστορικό της κρατήθηκε."))
+    return redirect("sensors:device_edit", pk=device.pk)
+
+
+@staff_required
+@require_POST
+def device_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    device = tenant_get_or_404(Device, municipality, pk=pk)
+    try:
+        services.device_delete(municipality=municipality, device_id=device.pk, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("sensors:device_edit", pk=device.pk)
+    messages.success(request, _("Η συσκευή διαγράφηκε."))
+    return redirect("sensors:device_list")

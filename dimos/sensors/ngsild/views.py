@@ -7,6 +7,7 @@ credential; reads of public types (parking, air quality, noise) are open.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -16,6 +17,7 @@ from functools import wraps
 from types import SimpleNamespace
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +29,7 @@ from dimos.core.models import Municipality
 from dimos.sensors import schemas
 from dimos.sensors.auth import request_credential
 from dimos.sensors.constants import MAX_BATCH
-from dimos.sensors.models import Device, DeviceState, Reading
+from dimos.sensors.models import Device, DeviceState, ListingVersion, Reading
 from dimos.sensors.ngsild import convert
 from dimos.sensors.ngsild.errors import NgsiError
 from dimos.sensors.ngsild.writes import entities_write, entity_attrs_write
@@ -511,9 +513,17 @@ def entities_get(ctx: Ctx) -> HttpResponse:
     options = _options(request)
     sys_attrs = "sysAttrs" in options and not options & {"keyValues", "simplified"} and ctx.accept != GEO_JSON
     if not sys_attrs and not _FILTERS.intersection(request.GET):
-        # The common query (a type, a page): straight SQL, no queryset to build.
+        # The common query (a type, a page): straight SQL, no queryset to build; the
+        # serialized body is cached under the municipality's listing version.
+        key = _listing_cache_key(ctx)
+        hit = cache.get(key)
+        if hit is not None:
+            return _from_cache(hit)
         page, total = _page_fast(ctx, type_codes or None, limit, offset, count == "true")
-        return _listing_response(ctx, page, None, options, total)
+        response = _listing_response(ctx, page, None, options, total)
+        if response.status_code == 200:
+            cache.set(key, (response.content, response["Content-Type"], _cached_headers(response)), 300)
+        return response
     qs = _visible(ctx, type_codes or None)
     if request.GET.get("id"):
         qs = qs.filter(ngsi_id__in=[i.strip() for i in request.GET["id"].split(",") if i.strip()])
@@ -548,6 +558,43 @@ def entities_get(ctx: Ctx) -> HttpResponse:
         total = qs.count() if count == "true" else None
         page = _rows(qs[offset : offset + limit], sys_attrs=sys_attrs) if limit else []
     return _listing_response(ctx, page, attrs, options, total if count == "true" else None)
+
+
+def _listing_cache_key(ctx: Ctx) -> str:
+    """Everything that shapes a listing's body: tenant, its listing version (ONE primary-key
+    read; every write bumps it in its own transaction), who asks (visibility), the negotiated
+    media type, the request's context and language headers, every query parameter, and the
+    device types the process knows (refreshed every minute)."""
+    from dimos.sensors.services import _TYPES_CACHE
+
+    request = ctx.request
+    credential = ctx.credential
+    who = "anon" if credential is None else (f"dev{credential.device_id}" if credential.device_id else "all")
+    params = sorted((k, v) for k in request.GET for v in request.GET.getlist(k))
+    raw = json.dumps(
+        [
+            ctx.accept,
+            request.headers.get("Link", ""),
+            request.headers.get("Accept-Language", ""),
+            params,
+            _TYPES_CACHE["at"],
+        ]
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    version = ListingVersion.current(ctx.municipality.pk)
+    return f"ngsild:list:{ctx.municipality.pk}:{version}:{who}:{digest}"
+
+
+def _cached_headers(response: HttpResponse) -> dict[str, str]:
+    return {k: v for k, v in response.items() if k in ("Link", "NGSILD-Results-Count")}
+
+
+def _from_cache(hit: tuple[bytes, str, dict[str, str]]) -> HttpResponse:
+    content, content_type, headers = hit
+    response = HttpResponse(content, content_type=content_type)
+    for key, value in headers.items():
+        response[key] = value
+    return response
 
 
 def _listing_response(
@@ -711,6 +758,135 @@ def batch_upsert(ctx: Ctx) -> HttpResponse:
     return _batch(ctx, "update" if "update" in options else "replace")
 
 
+def batch_update(ctx: Ctx) -> HttpResponse:
+    """Batch Entity Update: append attributes to existing entities (``options=noOverwrite``
+    keeps the existing ones); unknown entities are per-entity ResourceNotFound errors."""
+    ctx.require_credential()
+    options = _options(ctx.request)
+    if options - {"noOverwrite"}:
+        raise NgsiError("BadRequestData", "options may only be 'noOverwrite'.")
+    body = _body(ctx.request)
+    if not isinstance(body, list) or not body:
+        raise NgsiError("BadRequestData", "The body must be a non-empty JSON array of entities.")
+    if len(body) > MAX_BATCH:
+        raise NgsiError("BadRequestData", f"A batch may hold at most {MAX_BATCH} entities; got {len(body)}.")
+    mode = "noOverwrite" if "noOverwrite" in options else "append"
+    success: list[str] = []
+    errors: list[tuple[str, NgsiError]] = []
+    for raw in body:
+        entity_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
+        try:
+            if not entity_id:
+                raise NgsiError("BadRequestData", "Every entity needs an 'id'.")
+            device = _device(ctx, entity_id)
+            if ctx.credential and ctx.credential.device_id and ctx.credential.device_id != device.pk:
+                raise NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")
+            if raw.get("type") is not None and convert.compact(str(raw["type"])) != device.type.code:
+                raise NgsiError("BadRequestData", f"Entity {entity_id} is of type {device.type.code}.")
+            fragment = {k: v for k, v in raw.items() if k not in convert.RESERVED}
+            if not fragment:
+                raise NgsiError("BadRequestData", f"Entity {entity_id} has no attribute to update.")
+            parsed = convert.parse_fragment(device.type.code, fragment)
+            entity_attrs_write(
+                municipality=ctx.municipality,
+                device=device,
+                parsed=parsed,
+                mode=mode,
+                credential=ctx.credential,
+            )
+        except NgsiError as exc:
+            errors.append((entity_id, exc))
+        else:
+            success.append(entity_id)
+    if errors:
+        return _respond(
+            ctx,
+            {"success": success, "errors": [{"entityId": i, "error": e.body()} for i, e in errors]},
+            status=207,
+        )
+    return HttpResponse(status=204)
+
+
+def batch_delete(ctx: Ctx) -> HttpResponse:
+    """Batch Entity Delete: a JSON array of entity ids."""
+    ctx.require_credential()
+    body = _body(ctx.request)
+    if not isinstance(body, list) or not body or not all(isinstance(i, str) for i in body):
+        raise NgsiError("BadRequestData", "The body must be a non-empty JSON array of entity ids.")
+    if len(body) > MAX_BATCH:
+        raise NgsiError("BadRequestData", f"A batch may hold at most {MAX_BATCH} entities; got {len(body)}.")
+    visible = {d.ngsi_id: d for d in _visible(ctx).filter(ngsi_id__in=body)}
+    own = ctx.credential.device_id if ctx.credential else None
+    success: list[str] = []
+    errors: list[tuple[str, NgsiError]] = []
+    for entity_id in body:
+        device = visible.pop(entity_id, None)
+        if device is None or (own and device.pk != own):
+            errors.append((entity_id, NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")))
+            continue
+        device.delete()
+        success.append(entity_id)
+    if errors:
+        return _respond(
+            ctx,
+            {"success": success, "errors": [{"entityId": i, "error": e.body()} for i, e in errors]},
+            status=207,
+        )
+    return HttpResponse(status=204)
+
+
+_QUERY_KEYS = frozenset({"type", "entities", "attrs", "q", "geoQ", "@context", "lang", "scopeQ", "csf"})
+
+
+def query_post(ctx: Ctx) -> HttpResponse:
+    """Query Entities via POST (a ``Query`` body): the same query as GET /entities; the
+    body's terms become the GET parameters, paging and options stay in the URL."""
+    body = _body(ctx.request)
+    if not isinstance(body, dict) or body.get("type") != "Query":
+        raise NgsiError("BadRequestData", 'The body must be a Query object ({"type": "Query", …}).')
+    unknown = set(body) - _QUERY_KEYS
+    if unknown or body.get("scopeQ") or body.get("csf"):
+        raise NgsiError(
+            "BadRequestData", f"Unsupported Query member(s): {', '.join(sorted(unknown)) or 'scopeQ/csf'}."
+        )
+    params = ctx.request.GET.copy()
+    for key in ("type", "id", "idPattern", "attrs", "q", "georel", "geometry", "coordinates", "geoproperty"):
+        params.pop(key, None)
+    infos = body.get("entities") or []
+    if not isinstance(infos, list) or not all(isinstance(i, dict) for i in infos):
+        raise NgsiError("BadRequestData", "'entities' must be an array of EntityInfo objects.")
+    types = [str(i["type"]) for i in infos if i.get("type")]
+    ids = [str(i["id"]) for i in infos if i.get("id")]
+    patterns = [str(i["idPattern"]) for i in infos if i.get("idPattern")]
+    if len(patterns) > 1:
+        raise NgsiError("OperationNotSupported", "Only one idPattern per query is supported.")
+    if types:
+        params["type"] = ",".join(types)
+    if ids:
+        params["id"] = ",".join(ids)
+    if patterns:
+        params["idPattern"] = patterns[0]
+    attrs = body.get("attrs")
+    if attrs:
+        if not isinstance(attrs, list) or not all(isinstance(a, str) for a in attrs):
+            raise NgsiError("BadRequestData", "'attrs' must be an array of attribute names.")
+        params["attrs"] = ",".join(attrs)
+    if body.get("q"):
+        params["q"] = str(body["q"])
+    geo = body.get("geoQ")
+    if geo:
+        if not isinstance(geo, dict) or not geo.get("georel") or not geo.get("geometry"):
+            raise NgsiError("BadRequestData", "'geoQ' needs georel, geometry and coordinates.")
+        params["georel"] = str(geo["georel"])
+        params["geometry"] = str(geo["geometry"])
+        coordinates = geo.get("coordinates")
+        params["coordinates"] = coordinates if isinstance(coordinates, str) else json.dumps(coordinates)
+        if geo.get("geoproperty"):
+            params["geoproperty"] = str(geo["geoproperty"])
+    ctx.request.GET = params
+    return entities_get(ctx)
+
+
 # --- /temporal/entities/{id} ------------------------------------------------------------------
 
 
@@ -777,4 +953,15 @@ entity = ngsi({"GET": entity_get, "DELETE": entity_delete}, geo_methods=("GET",)
 entity_attrs = ngsi({"POST": attrs_post, "PATCH": attrs_patch})
 entity_operations_create = ngsi({"POST": batch_create})
 entity_operations_upsert = ngsi({"POST": batch_upsert})
+entity_operations_update = ngsi({"POST": batch_update})
+entity_operations_delete = ngsi({"POST": batch_delete})
+entity_operations_query = ngsi({"POST": query_post}, geo_methods=("POST",))
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, **_: Any) -> HttpResponse:
+    """Any other path under the API base: a ProblemDetails body, never an HTML page."""
+    return NgsiError("ResourceNotFound", f"No NGSI-LD resource at {request.path}.").response()
+
+
 temporal_entity = ngsi({"GET": temporal_get})

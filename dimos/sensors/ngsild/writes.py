@@ -10,10 +10,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dimos.core.geo import unit_at
 from dimos.core.models import Municipality
 from dimos.sensors import schemas, services
 from dimos.sensors.constants import Source
-from dimos.sensors.models import Credential, Device, DeviceState, DeviceType
+from dimos.sensors.models import Credential, Device, DeviceState, DeviceType, ListingVersion
 from dimos.sensors.ngsild.convert import Parsed
 from dimos.sensors.ngsild.errors import NgsiError
 
@@ -141,10 +142,17 @@ def entities_write(
         if parsed.static or parsed.has_location or mode == "replace":
             before = (dict(device.attrs), device.lat, device.lon)
             _apply_static(device, parsed, replace=mode == "replace")
+            if before[1:] != (device.lat, device.lon):
+                # The point moved: the municipal unit follows it.
+                if locator is None:
+                    locator = services.UnitLocator(municipality)
+                device.unit = locator(device.lat, device.lon)
             if before != (device.attrs, device.lat, device.lon):
                 changed.append(device)
     if changed:
-        Device.objects.bulk_update(changed, ["attrs", "name", "lat", "lon", "modified_at"], batch_size=500)
+        Device.objects.bulk_update(
+            changed, ["attrs", "name", "lat", "lon", "unit", "modified_at"], batch_size=500
+        )
     if mode == "replace":
         _reset_missing(to_update)
     items = [r for parsed, device in to_create + to_update for r in _readings(parsed, device)]
@@ -152,6 +160,8 @@ def entities_write(
         services.readings_ingest(
             municipality=municipality, items=items, source=Source.NGSILD, credential=credential
         )
+    if to_create or to_update:
+        ListingVersion.bump(municipality.pk)
     outcome.created = [d.ngsi_id for _, d in to_create]
     outcome.updated = [d.ngsi_id for _, d in to_update]
     return outcome
@@ -176,6 +186,7 @@ def _reset_missing(pairs: list[tuple[Parsed, Device]]) -> None:
             dirty.append(state)
     if dirty:
         DeviceState.objects.bulk_update(dirty, ["values", "observed"])
+        ListingVersion.bump(dirty[0].municipality_id)
 
 
 @transaction.atomic
@@ -210,8 +221,11 @@ def entity_attrs_write(
             group.pop(name, None)
     parsed.measured = {k: v for k, v in parsed.measured.items() if v}
     if parsed.static or parsed.has_location:
+        before = (device.lat, device.lon)
         _apply_static(device, parsed, replace=False)
-        device.save(update_fields=["attrs", "name", "lat", "lon", "modified_at"])
+        if before != (device.lat, device.lon):
+            device.unit = unit_at(municipality, device.lat, device.lon) if device.lat is not None else None
+        device.save(update_fields=["attrs", "name", "lat", "lon", "unit", "modified_at"])
     items = _readings(parsed, device)
     if items:
         services.readings_ingest(

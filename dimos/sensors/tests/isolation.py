@@ -45,6 +45,18 @@ def cases(ctx: Any) -> list[IsolationCase]:
     return [
         IsolationCase("sensors:dashboard", marker="Κάδος-Απομόνωσης-Σερρών"),
         IsolationCase("sensors:device_detail", {"pk": device.pk}, marker="Κάδος-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:device_list", marker="Κάδος-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:device_list", query="?q=iso-bin", marker="Κάδος-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:device_create"),
+        IsolationCase("sensors:device_edit", {"pk": device.pk}, marker="Κάδος-Απομόνωσης-Σερρών"),
+        IsolationCase(
+            "sensors:device_edit",
+            {"pk": device.pk},
+            method="POST",
+            data={"type": "WasteContainer", "ngsi_id": "urn:ngsi-ld:WasteContainer:stolen", "name": "x"},
+        ),
+        IsolationCase("sensors:device_activation", {"pk": device.pk}, method="POST", data={"active": "0"}),
+        IsolationCase("sensors:device_delete", {"pk": device.pk}, method="POST"),
         IsolationCase("sensors:alarm_detail", {"pk": alarm.pk}, marker="Συναγερμός-Απομόνωσης"),
         IsolationCase("sensors:rules", marker="Κανόνας-Απομόνωσης-Σερρών"),
         IsolationCase("sensors:rule_create"),

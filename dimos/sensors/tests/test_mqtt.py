@@ -109,10 +109,19 @@ def publish(topic_messages: list[tuple[str, Any]]) -> None:
 
 
 def wait_for(predicate: Any, timeout: float = 20) -> bool:
+    from django.db import OperationalError
+
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        if predicate():
-            return True
+        try:
+            if predicate():
+                return True
+        except OperationalError as exc:
+            # The SQLite test database is in memory with a shared cache: a read that meets
+            # the consumer's open write transaction fails at once ("table is locked")
+            # instead of waiting as on a WAL file. Poll again.
+            if "locked" not in str(exc):
+                raise
         time.sleep(0.1)
     return predicate()
 
