@@ -25,6 +25,11 @@ def devices(municipality: Municipality, type_code: str | None = None) -> QuerySe
     return qs.order_by("group", "name", "ngsi_id")
 
 
+def public_devices(municipality: Municipality, type_code: str | None = None) -> QuerySet[Device]:
+    """Devices shown on the public pages: deactivated ones (taken out of service) are not."""
+    return devices(municipality, type_code).filter(is_active=True)
+
+
 REGISTRY_STATUSES = ("online", "offline", "inactive")
 
 
@@ -108,7 +113,7 @@ def parking_now(municipality: Municipality) -> list[ParkingGroup]:
     )
     result = []
     now = timezone.now()
-    for device in devices(municipality, "ParkingSpot"):
+    for device in public_devices(municipality, "ParkingSpot"):
         g = groups[device.group or device.name or device.code]
         g["total"] += 1
         online = is_online(device, now)
@@ -132,7 +137,7 @@ def parking_now(municipality: Municipality) -> list[ParkingGroup]:
                 updated=g["updated"],
             )
         )
-    for device in devices(municipality, "OffStreetParking"):
+    for device in public_devices(municipality, "OffStreetParking"):
         values = state_of(device)
         total = device.attrs.get("totalSpotNumber", {}).get("value") or 0
         free = values.get("availableSpotNumber") if is_online(device, now) else None

@@ -59,7 +59,7 @@ def _station(device: Device) -> dict:
 
 def air_quality(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
-    stations = [_station(d) for d in selectors.devices(municipality, "AirQualityObserved")]
+    stations = [_station(d) for d in selectors.public_devices(municipality, "AirQualityObserved")]
     return render(
         request, "sensors/air_quality.html", {"stations": stations, "bands": eaqi.BANDS, "edges": eaqi.EDGES}
     )
@@ -71,7 +71,9 @@ def _band_edges(pollutant: str) -> list[tuple[float, str]]:
 
 def air_quality_station(request: HttpRequest, code: str) -> HttpResponse:
     municipality = require_municipality(request)
-    device = tenant_get_or_404(selectors.devices(municipality, "AirQualityObserved"), municipality, code=code)
+    device = tenant_get_or_404(
+        selectors.public_devices(municipality, "AirQualityObserved"), municipality, code=code
+    )
     now = timezone.now()
     station = _station(device)
     charts = []
@@ -109,7 +111,7 @@ def noise(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     now = timezone.now()
     stations = []
-    for device in selectors.devices(municipality, "NoiseLevelObserved"):
+    for device in selectors.public_devices(municipality, "NoiseLevelObserved"):
         day = selectors.series(device, "LAeq", since=now - timedelta(hours=24), bucket=timedelta(hours=1))
         stations.append(
             {

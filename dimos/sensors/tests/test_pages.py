@@ -62,6 +62,21 @@ def test_parking_page_counts_free_spaces(anon_client: Any, serres: Any, spot: An
     assert "37 ελεύθερες θέσεις" in anon_client.get("/parking/").content.decode()
 
 
+def test_deactivated_devices_leave_the_public_pages(
+    anon_client: Any, serres: Any, spot: Any, station: Any, bob: Any
+) -> None:
+    feed(serres, spot, {"status": "free"})
+    feed(serres, station, {"pm25": 4, "no2": 12})
+    assert "1 ελεύθερη θέση συνολικά" in anon_client.get("/parking/").content.decode()
+    assert anon_client.get("/air-quality/aq-centre/").status_code == 200
+    for device in (spot, station):
+        services.device_set_active(municipality=serres, device_id=device.pk, active=False, actor=bob)
+    parking = anon_client.get("/parking/").content.decode()
+    assert "0 ελεύθερες θέσεις συνολικά" in parking
+    assert "aq-centre" not in anon_client.get("/air-quality/").content.decode()
+    assert anon_client.get("/air-quality/aq-centre/").status_code == 404
+
+
 def test_air_quality_pages(anon_client: Any, serres: Any, station: Any) -> None:
     for i, v in enumerate([4, 8, 30]):
         feed(serres, station, {"pm25": v, "no2": 12}, minutes_ago=60 * (3 - i))
