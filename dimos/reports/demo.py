@@ -399,5 +399,5 @@ def seed(ctx: Any) -> None:
     if not Open311Client.objects.filter(key_hash=hash_key(DEMO_OPEN311_KEY)).exists():
         open311_client_issue(municipality=serres, name="Εφαρμογή επίδειξης Open311", raw_key=DEMO_OPEN311_KEY)
     ctx.say(
-        f"Open311: http://127.0.0.1:8000/open311/v2/ (jurisdiction_id=serres.gr, api_key={DEMO_OPEN311_KEY})"
+        f"  Open311   : /open311/v2/ on the demo's address (jurisdiction_id=serres.gr, api_key={DEMO_OPEN311_KEY})"
     )
