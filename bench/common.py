@@ -112,11 +112,14 @@ def result(
     }
 
 
-def write_results(name: str, rows: list[dict[str, Any]]) -> Path:
-    """Write bench/results/NAME.json (NAME-postgresql.json for a run on PostgreSQL)."""
+def write_results(name: str, rows: list[dict[str, Any]], *, per_database: bool = True) -> Path:
+    """Write bench/results/NAME.json (NAME-postgresql.json for a run on PostgreSQL).
+
+    ``per_database=False`` for a benchmark that keeps both databases' rows in one file.
+    """
     RESULTS.mkdir(parents=True, exist_ok=True)
     label = database_label()
-    if label != "sqlite" and label not in name:
+    if per_database and label != "sqlite" and label not in name:
         name = f"{name}-{label}"
     path = RESULTS / f"{name}.json"
     payload = {

@@ -151,4 +151,4 @@ def run(*, quick: bool = False) -> Path:
             rows = [r for r in previous.get("results", []) if not r["name"].startswith(f"{db}_")] + rows
         except (ValueError, KeyError):
             pass
-    return write_results("protocol", rows)
+    return write_results("protocol", rows, per_database=False)
