@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 import pytest
+from django.db import connections
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -144,6 +145,9 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
             assert report.status == "closed"
         finally:
             browser.close()
+            # ORM calls made while Playwright's loop runs use connections of their own
+            # context: close them here, or PostgreSQL cannot drop the test database.
+            connections.close_all()
 
 
 def test_typed_address_and_this_is_my_problem_too(live_server: Any, monkeypatch: Any) -> None:
@@ -209,6 +213,9 @@ def test_typed_address_and_this_is_my_problem_too(live_server: Any, monkeypatch:
             page.get_by_text("Καταγράφηκε ότι έχετε το ίδιο πρόβλημα").wait_for()
         finally:
             browser.close()
+            # ORM calls made while Playwright's loop runs use connections of their own
+            # context: close them here, or PostgreSQL cannot drop the test database.
+            connections.close_all()
     existing.refresh_from_db()
     assert existing.supporters_count == 1
     assert Report.objects.count() == 1

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from conftest import chromium_path
@@ -58,16 +59,21 @@ def test_parking_page_updates_without_reload(live_server: Any, serres: Any, monk
                 "--no-first-run",
             ],
         )
-        page = browser.new_page(locale="el-GR")
-        page.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
-        page.goto(f"{live_server.url}/parking/")
-        row = page.locator("#parking-table tr", has_text="Μεραρχίας")
-        expect(row.locator("[data-free-cell]")).to_have_text("✓ 1")
-        expect(page.locator(".parking-total")).to_contain_text("1 ελεύθερη θέση")
-        page.evaluate("window.__marker = 'same page'")
-        feed(["free", "free", "free"], 1)
-        # htmx polls every 15 s and swaps the list in place.
-        expect(row.locator("[data-free-cell]")).to_have_text("✓ 3", timeout=25_000)
-        expect(page.locator(".parking-total")).to_contain_text("3 ελεύθερες θέσεις")
-        assert page.evaluate("window.__marker") == "same page"  # no reload happened
-        browser.close()
+        try:
+            page = browser.new_page(locale="el-GR")
+            page.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+            page.goto(f"{live_server.url}/parking/")
+            row = page.locator("#parking-table tr", has_text="Μεραρχίας")
+            expect(row.locator("[data-free-cell]")).to_have_text("✓ 1")
+            expect(page.locator(".parking-total")).to_contain_text("1 ελεύθερη θέση")
+            page.evaluate("window.__marker = 'same page'")
+            feed(["free", "free", "free"], 1)
+            # htmx polls every 15 s and swaps the list in place.
+            expect(row.locator("[data-free-cell]")).to_have_text("✓ 3", timeout=25_000)
+            expect(page.locator(".parking-total")).to_contain_text("3 ελεύθερες θέσεις")
+            assert page.evaluate("window.__marker") == "same page"  # no reload happened
+        finally:
+            browser.close()
+            # ORM calls made while Playwright's loop runs use connections of their own
+            # context: close them here, or PostgreSQL cannot drop the test database.
+            connections.close_all()
