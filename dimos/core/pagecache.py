@@ -6,10 +6,18 @@ a few things: the page and its query string, the language, the tenant, the
 signed-in user, and the data behind it. The data is summarised by a **version**:
 one cheap, indexed query that changes whenever the data shown changes (e.g. the
 newest audit event's id, or the count and newest ``updated_at`` of departments).
-The answer is cached under all of these, so nothing stale is ever served: a
-change to the data gives a new version and so a new key, and old entries simply
-expire. Versions are read from the database, not bumped by signals, because the
-writers (the worker, the MQTT consumer, other web processes) are other processes.
+The answer is cached under all of these: a change to the data gives a new version
+and so a new key, and old entries simply expire.
+
+The version is read from the database (the writers include other processes: the
+worker, the MQTT consumer, other web processes) and remembered for
+``VERSION_SECONDS`` (``data_version``), so a busy page costs no query at all. A
+write made through the ORM forgets it at once and again when its transaction
+commits (``data_changed``, wired to model signals): the writer's process sees the
+change immediately, any other writer (another process with its own cache, a bulk
+update) within those seconds. ``PAGE_CACHE_SECONDS`` bounds the one case a
+version cannot see: a transaction that commits a row stamped earlier than the
+newest one already visible.
 
 Rules the helpers enforce:
 
@@ -19,15 +27,6 @@ Rules the helpers enforce:
 * a page with a flash message waiting, or without a CSRF cookie yet, is rendered
   normally (pages embed the CSRF token of the logout form; the cookie's secret is
   part of the key so a cached token always matches the visitor's cookie).
-
-``PAGE_CACHE_SECONDS`` bounds the one case a version cannot see: a transaction
-that commits a row stamped earlier than the newest one already visible.
-
-Reading the version is itself remembered for ``VERSION_SECONDS`` (``data_version``),
-so a busy page costs no query at all; a write made through the ORM drops it when
-its transaction commits (``data_changed``, wired to model signals), so the
-writer's process sees the change at once, and any other writer (another process
-with its own cache, a bulk update) is seen within those seconds.
 """
 
 from __future__ import annotations
@@ -157,7 +156,7 @@ def cached_page(version: Version, *, timeout: int = PAGE_CACHE_SECONDS) -> Calla
     Put it *inside* ``staff_required``::
 
         @staff_required
-        @cached_page(version=lambda request: audit_version(request.municipality))
+        @cached_page(version=lambda request: audit_version(municipality=request.municipality))
         def audit_log(request): ...
     """
 

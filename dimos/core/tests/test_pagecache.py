@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -167,3 +168,25 @@ def test_a_cached_answer_keeps_the_views_headers(bob: Any, serres: Any, rf: Any)
     assert second.content == first.content
     assert second["Content-Type"] == "text/csv; charset=utf-8"
     assert second["Content-Disposition"] == 'attachment; filename="x.csv"'
+
+
+def test_cached_header_returns_each_page_to_itself(serres: Any, anon_client: Client) -> None:
+    # The anonymous header (and the verification page's shell) is cached once; the
+    # language switch must still point back to each page.
+    from dimos.services.codes import code_generate
+
+    unknown = [f"/verify/{code_generate()}/" for _ in range(2)]  # valid codes, no such document
+    for path in ("/", "/verify/", "/accessibility/", *unknown):
+        html = anon_client.get(path).content.decode()
+        assert f"/lang/en/?next={path}" in html and "\x00" not in html
+
+
+def test_sign_out_works_from_a_cached_header_and_a_cached_page(bob: Any, serres: Any) -> None:
+    client = Client(HTTP_HOST=SERRES_HOST, enforce_csrf_checks=True)
+    client.force_login(bob)
+    pages = [_warm(client, "/staff/audit/"), client.get("/staff/audit/").content.decode()]
+    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1) for html in pages]
+    assert all("\x00" not in html for html in pages)
+    response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]})
+    assert response.status_code == 302
+    assert client.get("/staff/audit/").status_code == 302  # signed out: to the sign-in page
