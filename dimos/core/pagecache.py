@@ -77,16 +77,21 @@ def data_version(topic: str, municipality_id: Any, compute: Callable[[], Hashabl
     return value
 
 
-def data_changed(topic: str, municipality_id: Any) -> None:
-    """Forget the remembered version now and again once the current transaction commits.
+def now_and_on_commit(forget: Callable[[], None]) -> None:
+    """Run a cache invalidation now and again once the current transaction commits.
 
     Now, so the writer's own next read (inside its transaction) sees the change;
     after commit, because another request may have read the old data meanwhile
-    and remembered it under the old version.
+    and cached it under the version that was just dropped.
     """
+    forget()
+    transaction.on_commit(forget)
+
+
+def data_changed(topic: str, municipality_id: Any) -> None:
+    """Forget the remembered version of ``topic`` (now and on commit)."""
     key = _version_key(topic, municipality_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    now_and_on_commit(lambda: cache.delete(key))
 
 
 def _user_part(request: HttpRequest) -> tuple[Any, ...]:

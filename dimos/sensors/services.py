@@ -386,7 +386,7 @@ def device_set_active(*, municipality: Municipality, device_id: int, active: boo
 
 @transaction.atomic
 def device_delete(*, municipality: Municipality, device_id: int, actor: Any) -> None:
-    """Delete a device registered by mistake; a device with readings is only deactivated."""
+    """Delete a device registered by mistake; one with readings is refused (deactivate it instead)."""
     device = Device.objects.select_for_update().filter(municipality=municipality, pk=device_id).first()
     if device is None:
         raise NotFound("Η συσκευή δεν βρέθηκε.")

@@ -16,7 +16,8 @@ import time
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+
+from dimos.core.pagecache import now_and_on_commit
 
 QUEUE_TTL = 60
 VERIFY_TTL = 300
@@ -37,15 +38,10 @@ def queue_version(municipality_id: int) -> Any:
 
 
 def queue_bump(municipality_id: int | None) -> None:
-    """A new queue version now (for the writer's own next read) and again on commit.
-
-    Again on commit: a request that read the old rows while the change was not
-    yet committed may have cached them under the version set now.
-    """
+    """A new queue version, now and again on commit (see ``now_and_on_commit``)."""
     if municipality_id is not None:
         key = _queue_version_key(municipality_id)
-        cache.set(key, time.time_ns(), None)
-        transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
+        now_and_on_commit(lambda: cache.set(key, time.time_ns(), None))
 
 
 def queue_body_key(
@@ -68,15 +64,14 @@ def verify_key(*, municipality_id: int, code: str, lang: str) -> str:
 
 
 def verify_drop(municipality_id: int, code: str) -> None:
-    """Drop a code's cached result now and again on commit (see ``queue_bump``)."""
+    """Drop a code's cached result, now and again on commit (see ``now_and_on_commit``)."""
     from django.conf import settings
 
     keys = [
         verify_key(municipality_id=municipality_id, code=code, lang=lang)
         for lang, _name in settings.LANGUAGES
     ]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    now_and_on_commit(lambda: cache.delete_many(keys))
 
 
 def _application_changed(sender: Any, instance: Any, **kwargs: Any) -> None:

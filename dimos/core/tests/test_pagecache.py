@@ -190,3 +190,15 @@ def test_sign_out_works_from_a_cached_header_and_a_cached_page(bob: Any, serres:
     response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]})
     assert response.status_code == 302
     assert client.get("/staff/audit/").status_code == 302  # signed out: to the sign-in page
+
+
+def test_a_version_remembered_before_the_commit_is_forgotten_at_commit(
+    serres: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    key = f"dimos:version:audit:{serres.pk}"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        AuditEvent.objects.create(municipality=serres, action="in.transaction")
+        assert cache.get(key) is None  # forgotten at once, for the writer's own next read
+        # Another request reads before the commit and remembers the old version.
+        cache.set(key, ("old",), 60)
+    assert callbacks and cache.get(key) is None
