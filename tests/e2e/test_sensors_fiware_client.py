@@ -5,6 +5,7 @@ attributes, delete. What the client revealed is fixed in the broker where the st
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,8 +32,16 @@ class Bearer(requests.auth.AuthBase):
         return r
 
 
+_SECONDS = itertools.count()
+
+
 def spot(n: int, status: str, lat: float, lon: float) -> Any:
-    observed = (datetime.now(UTC) - timedelta(minutes=n % 10 + 1)).replace(microsecond=0)
+    # Every entity built here is observed one second after the previous one, so an
+    # update never carries the observation time of the reading it replaces (a
+    # reading with the same device and time is a duplicate and is not stored again).
+    observed = (datetime.now(UTC) - timedelta(minutes=20) + timedelta(seconds=next(_SECONDS))).replace(
+        microsecond=0
+    )
     entity = ngsildclient.Entity("ParkingSpot", f"serres-{n:03d}")
     entity.prop("status", status, observedat=observed)
     entity.prop("category", "onStreet")
