@@ -24,11 +24,11 @@ def run(*, quick: bool = False) -> Path:
 
     from dimos.core import demo
     from dimos.core.models import Department
-    from dimos.services import services
-    from dimos.services.codes import code_generate
-    from dimos.services.constants import Status
-    from dimos.services.demo import seed_catalogue
-    from dimos.services.models import Application, IssuedDocument, ProtocolCounter, ProtocolEntry
+    from dimos.eservices import services
+    from dimos.eservices.codes import code_generate
+    from dimos.eservices.constants import Status
+    from dimos.eservices.demo import seed_catalogue
+    from dimos.eservices.models import Application, IssuedDocument, ProtocolCounter, ProtocolEntry
 
     settings.DIMOS_VERIFY_RATE_PER_MINUTE = 10**9  # one client address makes every request here
     fresh_database()
@@ -169,7 +169,7 @@ def run(*, quick: bool = False) -> Path:
 
     # The same queue right after an application changed (every request recomputes the
     # cached body: rows query, counts from their one-minute cache, rendering).
-    from dimos.services import caching
+    from dimos.eservices import caching
 
     queue = staff.get(f"/staff/services/?department={dimotologio.pk}&view=open")
 

@@ -53,9 +53,9 @@ def run(*, quick: bool = False) -> Path:
     from django.db import transaction
 
     from dimos.core import demo
-    from dimos.services.constants import Direction
-    from dimos.services.models import ProtocolEntry
-    from dimos.services.register import protocol_allocate
+    from dimos.eservices.constants import Direction
+    from dimos.eservices.models import ProtocolEntry
+    from dimos.eservices.register import protocol_allocate
 
     fresh_database()
     ctx = demo.seed()
@@ -90,7 +90,7 @@ def run(*, quick: bool = False) -> Path:
     numbered_times, plain_times = [], []
     for r in range(rounds):
         ProtocolEntry.objects.all().delete()
-        from dimos.services.models import ProtocolCounter
+        from dimos.eservices.models import ProtocolCounter
 
         ProtocolCounter.objects.all().delete()
         plain_times.append(_run_threads(plain, per_writer))

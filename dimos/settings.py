@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "dimos.accounts",
     # Domain apps, in the order of the citizen menu and of the demo seed (the
     # sensors' rules open reports, so reports are seeded first).
-    "dimos.services",
+    "dimos.eservices",
     "dimos.reports",
     "dimos.sensors",
     "dimos.appointments",

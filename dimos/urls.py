@@ -8,9 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from dimos.appointments.urls import api_urlpatterns as appointments_api
 from dimos.core import views as core_views
 from dimos.core.urls import api_urlpatterns as core_api
+from dimos.eservices.urls import api_urlpatterns as services_api
+from dimos.eservices.urls import verify_urlpatterns
 from dimos.sensors import api as sensors_api
-from dimos.services.urls import api_urlpatterns as services_api
-from dimos.services.urls import verify_urlpatterns
 
 admin.site.site_header = "Dimos"
 admin.site.site_title = "Dimos"
@@ -33,7 +33,7 @@ urlpatterns = [
     path("", include("dimos.core.urls")),
     path("accounts/", include("dimos.accounts.urls")),
     path("", include("dimos.appointments.urls")),
-    path("", include("dimos.services.urls")),
+    path("", include("dimos.eservices.urls")),
     path("", include("dimos.sensors.urls")),
     path("", include("dimos.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

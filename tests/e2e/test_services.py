@@ -33,7 +33,7 @@ def _shot(page: Any, name: str) -> None:
 def catalogue(serres: Any, serres_department: Any) -> Any:
     """The demo catalogue, with Serres answering on ``localhost`` (the host the PDF's QR names)."""
     from dimos.core.tenancy import host_map_invalidate
-    from dimos.services.demo import seed_catalogue
+    from dimos.eservices.demo import seed_catalogue
 
     serres.hostnames = [*serres.hostnames, "localhost"]
     serres.save()
@@ -51,7 +51,7 @@ def test_citizen_applies_clerk_approves_citizen_downloads_and_verifies(
 ) -> None:
     from playwright.sync_api import expect
 
-    from dimos.services.models import Application, IssuedDocument
+    from dimos.eservices.models import Application, IssuedDocument
 
     base = live_server.url.replace("127.0.0.1", "localhost")
     proof = tmp_path / "logariasmos-dei.pdf"

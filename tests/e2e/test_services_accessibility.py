@@ -58,7 +58,7 @@ def to_english(page: Any) -> None:
 @pytest.fixture
 def catalogue(serres: Any, serres_department: Any) -> Any:
     from dimos.core.tenancy import host_map_invalidate
-    from dimos.services.demo import seed_catalogue
+    from dimos.eservices.demo import seed_catalogue
 
     serres.hostnames = [*serres.hostnames, "localhost"]
     serres.save()
@@ -67,7 +67,7 @@ def catalogue(serres: Any, serres_department: Any) -> Any:
 
 
 def _submitted(serres: Any, service: Any, citizen: Any) -> Any:
-    from dimos.services import services
+    from dimos.eservices import services
 
     app = services.application_start(municipality=serres, service=service, citizen=citizen)
     services.application_save_draft(
@@ -88,8 +88,8 @@ def _submitted(serres: Any, service: Any, citizen: Any) -> Any:
 @pytest.fixture
 def issued(serres: Any, catalogue: Any, citizen: Any, alice: Any) -> Any:
     """An application approved with its document issued, and a second one awaiting the citizen."""
-    from dimos.services import services
-    from dimos.services.constants import Status
+    from dimos.eservices import services
+    from dimos.eservices.constants import Status
 
     app = _submitted(serres, catalogue["monimi-katoikia"], citizen)
     for status in (Status.IN_REVIEW, Status.APPROVED):
@@ -139,7 +139,7 @@ def test_public_catalogue_service_and_verification_pages(
     look(page, "verify-bad-code")
 
     # A well-formed code of no document: the failed lookup says so.
-    from dimos.services.codes import code_generate
+    from dimos.eservices.codes import code_generate
 
     page.goto(f"{base}/verify/{code_generate()}/")
     expect(page.get_by_role("status")).to_have_text("Δεν βρέθηκε έγγραφο")
@@ -182,7 +182,7 @@ def test_citizen_draft_errors_autosave_answer_and_english_pages(
 ) -> None:
     from playwright.sync_api import expect
 
-    from dimos.services.models import Application
+    from dimos.eservices.models import Application
 
     app, _document, waiting = issued
     base = live_server.url.replace("127.0.0.1", "localhost")

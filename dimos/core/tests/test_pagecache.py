@@ -173,7 +173,7 @@ def test_a_cached_answer_keeps_the_views_headers(bob: Any, serres: Any, rf: Any)
 def test_cached_header_returns_each_page_to_itself(serres: Any, anon_client: Client) -> None:
     # The anonymous header (and the verification page's shell) is cached once; the
     # language switch must still point back to each page.
-    from dimos.services.codes import code_generate
+    from dimos.eservices.codes import code_generate
 
     unknown = [f"/verify/{code_generate()}/" for _ in range(2)]  # valid codes, no such document
     for path in ("/", "/verify/", "/accessibility/", *unknown):

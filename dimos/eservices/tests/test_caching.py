@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from dimos.core.models import AuditEvent, Department
 from dimos.core.testing import SERRES_HOST
-from dimos.services import caching, services
-from dimos.services.constants import DocumentStatus, Status
-from dimos.services.models import Application, IssuedDocument, VerificationLookup
+from dimos.eservices import caching, services
+from dimos.eservices.constants import DocumentStatus, Status
+from dimos.eservices.models import Application, IssuedDocument, VerificationLookup
 
 
 def _act(client: Any, app: Application, **data: Any) -> Any:

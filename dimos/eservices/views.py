@@ -29,9 +29,9 @@ from dimos.core.models import Department
 from dimos.core.navigation import _reverse as safe_reverse
 from dimos.core.pagecache import cached_page, render_in_shell
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
-from dimos.services import caching, selectors, services
-from dimos.services.codes import code_display, code_is_valid, code_normalize
-from dimos.services.constants import (
+from dimos.eservices import caching, selectors, services
+from dimos.eservices.codes import code_display, code_is_valid, code_normalize
+from dimos.eservices.constants import (
     QUEUE_VIEWS_LABELS,
     SERVICE_ROLES,
     VERIFY_MAX_PDF_BYTES,
@@ -40,7 +40,7 @@ from dimos.services.constants import (
     Outcome,
     Status,
 )
-from dimos.services.forms import (
+from dimos.eservices.forms import (
     AnswerForm,
     ApplicationForm,
     RangeForm,
@@ -51,9 +51,9 @@ from dimos.services.forms import (
     field_specs,
     initial_from_data,
 )
-from dimos.services.models import Attachment, IssuedDocument, ProtocolEntry
-from dimos.services.pdfs import receipt_pdf, register_pdf
-from dimos.services.rendering import QUEUE_COLUMNS, queue_rows, verify_result
+from dimos.eservices.models import Attachment, IssuedDocument, ProtocolEntry
+from dimos.eservices.pdfs import receipt_pdf, register_pdf
+from dimos.eservices.rendering import QUEUE_COLUMNS, queue_rows, verify_result
 
 # --- Public catalogue ----------------------------------------------------------
 

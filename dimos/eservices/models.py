@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dimos.core.models import Department, TenantModel
-from dimos.services.constants import (
+from dimos.eservices.constants import (
     DEFAULT_DEADLINE_DAYS,
     DeadlineKind,
     Direction,
@@ -99,7 +99,7 @@ class Service(TenantModel):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from dimos.services.forms import form_definition_errors
+        from dimos.eservices.forms import form_definition_errors
 
         errors = form_definition_errors(self.form)
         if errors:

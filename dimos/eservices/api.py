@@ -17,11 +17,11 @@ from rest_framework.views import APIView
 from dimos.core.api import PublicThrottle
 from dimos.core.exceptions import NotFound, RateLimited, ValidationFailed
 from dimos.core.tenancy import IsMunicipalStaff, require_municipality
-from dimos.services import selectors, services
-from dimos.services.codes import code_display, code_is_valid, code_normalize
-from dimos.services.constants import QUEUE_VIEWS_LABELS, SERVICE_ROLES, FieldType, Status
-from dimos.services.forms import ApplicationForm, field_specs
-from dimos.services.models import Application
+from dimos.eservices import selectors, services
+from dimos.eservices.codes import code_display, code_is_valid, code_normalize
+from dimos.eservices.constants import QUEUE_VIEWS_LABELS, SERVICE_ROLES, FieldType, Status
+from dimos.eservices.forms import ApplicationForm, field_specs
+from dimos.eservices.models import Application
 
 
 class ServiceCatalogueOutSerializer(serializers.Serializer):
@@ -396,7 +396,7 @@ class VerifyApi(APIView):
         tags=["verification"],
     )
     def get(self, request: Request, code: str) -> Response:
-        from dimos.services.views import rate_limited
+        from dimos.eservices.views import rate_limited
 
         municipality = require_municipality(request)
         if rate_limited(request):

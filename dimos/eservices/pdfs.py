@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from dimos.core.pdf import build_pdf, greek_upper, styles, table
 from dimos.core.qr import qr_flowable
-from dimos.services.codes import code_display
-from dimos.services.forms import display_value, field_specs
+from dimos.eservices.codes import code_display
+from dimos.eservices.forms import display_value, field_specs
 
 
 def _p(text: str, style: Any) -> Any:

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from dimos.core.models import Municipality
-from dimos.services.constants import Direction
-from dimos.services.models import ProtocolCounter, ProtocolEntry
+from dimos.eservices.constants import Direction
+from dimos.eservices.models import ProtocolCounter, ProtocolEntry
 
 
 def _increment(municipality_id: int, year: int) -> int | None:
@@ -203,5 +203,5 @@ def _register_class(path: str) -> type[ProtocolRegister]:
 
 
 def get_register() -> ProtocolRegister:
-    path = getattr(settings, "DIMOS_PROTOCOL_REGISTER", "dimos.services.register.BuiltinRegister")
+    path = getattr(settings, "DIMOS_PROTOCOL_REGISTER", "dimos.eservices.register.BuiltinRegister")
     return _register_class(path)()

@@ -15,10 +15,10 @@ from django.utils import timezone
 from dimos.core.exceptions import TransitionNotAllowed, ValidationFailed
 from dimos.core.models import AuditEvent, Department
 from dimos.core.testing import SERRES_HOST, client_for
-from dimos.services import selectors, services
-from dimos.services.codes import code_display
-from dimos.services.constants import VERIFY_RATE_PER_MINUTE, DocumentStatus, Status
-from dimos.services.models import Application, IssuedDocument, VerificationLookup
+from dimos.eservices import selectors, services
+from dimos.eservices.codes import code_display
+from dimos.eservices.constants import VERIFY_RATE_PER_MINUTE, DocumentStatus, Status
+from dimos.eservices.models import Application, IssuedDocument, VerificationLookup
 
 from .conftest import make_submitted
 
@@ -112,7 +112,7 @@ def test_revocation_and_supersession_show_on_the_verification_page(
 
 
 def test_verification_bad_check_character_and_unknown_code(anon_client: Any, serres: Any) -> None:
-    from dimos.services.codes import code_generate
+    from dimos.eservices.codes import code_generate
 
     code = code_generate()
     wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
@@ -126,7 +126,7 @@ def test_verification_bad_check_character_and_unknown_code(anon_client: Any, ser
 
 
 def test_verification_is_rate_limited(anon_client: Any, serres: Any) -> None:
-    from dimos.services.codes import code_generate
+    from dimos.eservices.codes import code_generate
 
     code = code_generate()
     statuses = [
@@ -310,7 +310,7 @@ def test_region_viewer_reads_but_cannot_act(region_viewer: Any, submitted: Appli
 def test_appointment_outcome_links_only_when_the_app_exists(
     anon_client: Any, serres: Any, catalogue: Any
 ) -> None:
-    from dimos.services.models import Service
+    from dimos.eservices.models import Service
 
     Service.objects.create(
         municipality=serres, slug="rantevou", title_el="Ραντεβού ΚΕΠ", outcome="appointment"

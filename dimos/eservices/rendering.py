@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dimos.services.constants import OPEN_STATUSES, Status
+from dimos.eservices.constants import OPEN_STATUSES, Status
 
 _BADGE = {
     Status.REJECTED: "badge-bad",

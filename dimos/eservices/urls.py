@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dimos.services import api, views
+from dimos.eservices import api, views
 
 app_name = "services"
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from dimos.services.forms import ApplicationForm, form_definition_errors, prefill_values
-from dimos.services.models import Service
+from dimos.eservices.forms import ApplicationForm, form_definition_errors, prefill_values
+from dimos.eservices.models import Service
 
 
 def test_seeded_definitions_are_valid(catalogue: dict[str, Service]) -> None:

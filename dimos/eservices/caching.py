@@ -86,7 +86,7 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from dimos.core.models import Department
-    from dimos.services.models import Application, IssuedDocument
+    from dimos.eservices.models import Application, IssuedDocument
 
     for signal in (post_save, post_delete):
         signal.connect(_department_changed, sender=Department, dispatch_uid=f"services-departments-{signal}")

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from dimos.core.models import Notification
 from dimos.core.tasks import tasks_run_pending
-from dimos.services.constants import ATTACHMENT_MAX_BYTES, Status
-from dimos.services.models import Application, Attachment, ProtocolEntry
+from dimos.eservices.constants import ATTACHMENT_MAX_BYTES, Status
+from dimos.eservices.models import Application, Attachment, ProtocolEntry
 
 from .conftest import PDF_BYTES, pdf_upload
 

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from dimos.core.isolation import IsolationCase
-from dimos.services import services
-from dimos.services.constants import Status
-from dimos.services.demo import seed_catalogue
+from dimos.eservices import services
+from dimos.eservices.constants import Status
+from dimos.eservices.demo import seed_catalogue
 
 MARKER = "Ισοτιμιάδου"
 SUBJECT = "Φάκελος-Απομόνωσης-Σερρών"

@@ -17,8 +17,8 @@ from dimos.core.models import Department, Municipality
 from dimos.core.services import audit_record, notify
 from dimos.core.tenancy import is_staff_of
 from dimos.core.workdays import add_calendar_days, add_working_days, working_days_between
-from dimos.services.codes import code_generate
-from dimos.services.constants import (
+from dimos.eservices.codes import code_generate
+from dimos.eservices.constants import (
     FORWARD_WITHIN_WORKING_DAYS,
     TRANSITIONS,
     DeadlineKind,
@@ -29,8 +29,8 @@ from dimos.services.constants import (
     Outcome,
     Status,
 )
-from dimos.services.forms import field_specs, prefill_values
-from dimos.services.models import (
+from dimos.eservices.forms import field_specs, prefill_values
+from dimos.eservices.models import (
     Application,
     ApplicationEvent,
     Attachment,
@@ -39,9 +39,9 @@ from dimos.services.models import (
     Service,
     VerificationLookup,
 )
-from dimos.services.pdfs import issued_document_pdf
-from dimos.services.register import get_register
-from dimos.services.signing import get_sealer
+from dimos.eservices.pdfs import issued_document_pdf
+from dimos.eservices.register import get_register
+from dimos.eservices.signing import get_sealer
 
 # --- Deadlines -------------------------------------------------------------------
 

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from dimos.core.testing import SERRES_HOST, client_for
-from dimos.services.constants import Outcome, Status
-from dimos.services.demo import SERVICES
-from dimos.services.forms import field_specs
-from dimos.services.models import Application, IssuedDocument, Service
+from dimos.eservices.constants import Outcome, Status
+from dimos.eservices.demo import SERVICES
+from dimos.eservices.forms import field_specs
+from dimos.eservices.models import Application, IssuedDocument, Service
 
 from .conftest import pdf_upload
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from dimos.core.workdays import orthodox_easter
-from dimos.services.codes import (
+from dimos.eservices.codes import (
     ALPHABET,
     check_symbol,
     code_display,
@@ -16,10 +16,10 @@ from dimos.services.codes import (
     code_is_valid,
     code_normalize,
 )
-from dimos.services.constants import DeadlineKind, Direction
-from dimos.services.models import ProtocolCounter, ProtocolEntry, Service
-from dimos.services.register import ExternalRegister, get_register, protocol_allocate
-from dimos.services.services import deadline_compute, deadline_extend
+from dimos.eservices.constants import DeadlineKind, Direction
+from dimos.eservices.models import ProtocolCounter, ProtocolEntry, Service
+from dimos.eservices.register import ExternalRegister, get_register, protocol_allocate
+from dimos.eservices.services import deadline_compute, deadline_extend
 
 
 def _allocate(municipality: Any, n: int = 1) -> list[int]:
@@ -110,7 +110,7 @@ def test_external_register_plugs_in(settings: Any, serres: Any) -> None:
     settings.DIMOS_PROTOCOL_REGISTER = f"{__name__}.FakeIrida"
     entry = get_register().register(municipality=serres, direction="in", subject="s", correspondent="c")
     assert (entry.number, entry.external_ref) == (5001, "IRIDA-5001")
-    settings.DIMOS_PROTOCOL_REGISTER = "dimos.services.register.BuiltinRegister"
+    settings.DIMOS_PROTOCOL_REGISTER = "dimos.eservices.register.BuiltinRegister"
     assert (
         get_register().register(municipality=serres, direction="in", subject="s", correspondent="c").number
         == 1

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dimos.core.models import Department, Municipality
-from dimos.services.constants import DeadlineKind, Outcome, Status
-from dimos.services.models import Application, Service
+from dimos.eservices.constants import DeadlineKind, Outcome, Status
+from dimos.eservices.models import Application, Service
 
 _PURPOSE = [
     ["any", "Για κάθε νόμιμη χρήση", "For any lawful use"],
@@ -334,7 +334,7 @@ def seed_catalogue(municipality: Municipality) -> dict[str, Service]:
 
 def _demo_applications(municipality: Municipality, catalogue: dict[str, Service]) -> None:
     """A few applications in different states, made through the real services."""
-    from dimos.services import services
+    from dimos.eservices import services
 
     User = get_user_model()
     clerk = User.objects.filter(username="clerk.serres").first()

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dimos.core.testing import IRAKLEIA_HOST, SERRES_HOST, client_for
-from dimos.services.constants import Status
-from dimos.services.models import Application, IssuedDocument, ProtocolEntry
+from dimos.eservices.constants import Status
+from dimos.eservices.models import Application, IssuedDocument, ProtocolEntry
 
 
 def test_catalogue_is_public(anon_client: Any, catalogue: Any) -> None:
@@ -100,7 +100,7 @@ def test_register_entries_api(alice: Any, submitted: Application) -> None:
 def test_verification_api(
     alice: Any, serres: Any, anon_client: Any, submitted: Application, irakleia: Any
 ) -> None:
-    from dimos.services import services
+    from dimos.eservices import services
 
     services.application_transition(
         application_id=submitted.pk, municipality=serres, actor=alice, to_status=Status.IN_REVIEW

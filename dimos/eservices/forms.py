@@ -17,7 +17,7 @@ from dimos.core.files import read_upload
 from dimos.core.forms import AccessibleForm
 from dimos.core.geo import municipality_contains, valid_lat_lon
 from dimos.core.greek import validate_afm, validate_amka
-from dimos.services.constants import (
+from dimos.eservices.constants import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_MAX_PER_APPLICATION,
     ATTACHMENT_MAX_PER_FIELD,

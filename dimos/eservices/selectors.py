@@ -14,8 +14,8 @@ from django.utils.dateparse import parse_datetime
 
 from dimos.core.models import Municipality
 from dimos.core.workdays import add_working_days
-from dimos.services.constants import DUE_SOON_WORKING_DAYS, OPEN_STATUSES, Status
-from dimos.services.models import Application, ApplicationEvent, IssuedDocument, ProtocolEntry, Service
+from dimos.eservices.constants import DUE_SOON_WORKING_DAYS, OPEN_STATUSES, Status
+from dimos.eservices.models import Application, ApplicationEvent, IssuedDocument, ProtocolEntry, Service
 
 
 def service_list(*, municipality: Municipality, include_inactive: bool = False) -> QuerySet[Service]:

@@ -39,4 +39,4 @@ def _sealer_class(path: str) -> type[PdfSealer]:
 
 
 def get_sealer() -> PdfSealer:
-    return _sealer_class(getattr(settings, "DIMOS_PDF_SEALER", "dimos.services.signing.UnsealedSealer"))()
+    return _sealer_class(getattr(settings, "DIMOS_PDF_SEALER", "dimos.eservices.signing.UnsealedSealer"))()

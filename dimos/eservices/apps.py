@@ -8,12 +8,12 @@ _WORKERS = (StaffRole.CLERK, StaffRole.DEPARTMENT_HEAD, StaffRole.MUNICIPAL_ADMI
 
 
 class ServicesConfig(AppConfig):
-    name = "dimos.services"
+    name = "dimos.eservices"
     label = "services"
     verbose_name = _("Ηλεκτρονικές υπηρεσίες")
 
     def ready(self) -> None:
-        from dimos.services import caching
+        from dimos.eservices import caching
 
         caching.connect()
 

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from dimos.core.testing import SERRES_HOST, client_for
-from dimos.services import services
-from dimos.services.demo import seed_catalogue
-from dimos.services.models import Application, Service
+from dimos.eservices import services
+from dimos.eservices.demo import seed_catalogue
+from dimos.eservices.models import Application, Service
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

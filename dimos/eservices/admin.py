@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from dimos.core.admin import ReadOnlyTenantAdmin, TenantAdmin
-from dimos.services.models import Application, IssuedDocument, ProtocolEntry, Service, VerificationLookup
+from dimos.eservices.models import Application, IssuedDocument, ProtocolEntry, Service, VerificationLookup
 
 
 @admin.register(Service)
