@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
+
+from dimos.core.exceptions import ApplicationError
+
+T = TypeVar("T")
 
 
 class AccessibleFormMixin:
@@ -44,3 +51,35 @@ class AccessibleForm(AccessibleFormMixin, forms.Form):
 
 class AccessibleModelForm(AccessibleFormMixin, forms.ModelForm):
     pass
+
+
+def run_service(
+    func: Callable[[], T],
+    *,
+    form: forms.BaseForm | None = None,
+    request: HttpRequest | None = None,
+) -> T | None:
+    """Run a service call; an ``ApplicationError`` becomes a message a person can act on.
+
+    With a ``form``, the error goes to the field it names (or to the form as a
+    whole when the field is not on the form); otherwise, with a ``request``, it
+    becomes an error message shown on the next page. Returns the service's result,
+    or ``None`` when it failed, so a view reads::
+
+        entry = run_service(lambda: entry_create(...), form=form)
+        if entry is not None:
+            return redirect(...)
+    """
+    try:
+        return func()
+    except ApplicationError as exc:
+        if form is not None:
+            for field, messages_ in (exc.errors or {exc.field: [exc.message]}).items():
+                target = field if field in form.fields else None
+                for message in messages_:
+                    form.add_error(target, message)
+        elif request is not None:
+            messages.error(request, exc.message)
+        else:
+            raise
+        return None

@@ -82,6 +82,61 @@ class TenantModel(models.Model):
         abstract = True
 
 
+class HistoryEntry(TenantModel):
+    """Base of the append-only history tables: who moved what from which status to which, when, why.
+
+    Each workflow (applications, reports, appointments, assets, repairs, alarms)
+    keeps its own table and adds what is particular to it (a kind, a visibility
+    flag, a room); a row is never changed once written.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("από"),
+    )
+    from_status = models.CharField(_("από κατάσταση"), max_length=20, blank=True)
+    to_status = models.CharField(_("σε κατάσταση"), max_length=20, blank=True)
+    comment = models.TextField(_("σχόλιο"), blank=True)
+    created_at = models.DateTimeField(_("πότε"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status or '—'}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class DataVersion(models.Model):
+    """A counter per municipality and kind of data, moved by every write to that data.
+
+    The one way a shared, public cache knows its entry is current
+    (``dimos/core/versions.py``): the counter is bumped inside the writing
+    transaction, so a reader that sees the new number also sees the new data.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=40)
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "topic"], name="dataversion_unique_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}:{self.topic}={self.number}"
+
+
 class MunicipalUnit(TenantModel):
     name_el = models.CharField(_("όνομα (ελληνικά)"), max_length=150)
     name_en = models.CharField(_("όνομα (αγγλικά)"), max_length=150)
