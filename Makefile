@@ -71,6 +71,7 @@ messages: install-test
 check-deploy: install
 	DEBUG=false SECRET_KEY=check-deploy-only-0123456789abcdefghijklmnopqrstuvwxyz \
 	  ALLOWED_HOSTS=dimos.example DATABASE_URL=postgres://dimos@127.0.0.1/dimos \
+	  CACHE_URL=redis://127.0.0.1:6379/0 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

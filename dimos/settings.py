@@ -129,8 +129,8 @@ CACHE_URL = env_str("CACHE_URL", "locmem://")
 if CACHE_URL.startswith("redis://") or CACHE_URL.startswith("rediss://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL == "locmem://":
-    # Per process; 5,000 entries (Django's default is 300) so that per-code
-    # verification results do not keep pushing out the pages and users.
+    # Per process (the demo and development); production sets CACHE_URL=redis://…
+    # (the deploy check refuses a local-memory cache with DEBUG off).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -140,9 +140,10 @@ elif CACHE_URL == "locmem://":
 else:
     raise ImproperlyConfigured("CACHE_URL must be locmem:// or redis://host:port/db")
 
-# Sessions are read from the cache and written through to the database: one
-# query saved on every signed-in request, nothing lost when the cache restarts.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: they can hold personal data (a pending
+# sign-in, a phone number being confirmed), and personal data never goes into the
+# cache (docs/architecture.md, "Caches").
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Auth -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -412,7 +412,7 @@ def dev_authorize(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     if identity is not None:
-        code = dev_code_issue(identity)
+        code = dev_code_issue(request, identity)
         query = "?" + urlencode({"code": code, "state": state})
         return HttpResponseRedirect(reverse("accounts:provider_callback", args=[provider.id]) + query)
     citizens = (

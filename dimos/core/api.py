@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -14,8 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from dimos.core.pagecache import cached_api_response
-from dimos.core.selectors import department_list, department_version, municipality_list_public, unit_list
+from dimos.core.selectors import department_list, municipality_list_public, unit_list
 from dimos.core.tenancy import IsMunicipalStaff, require_municipality
 
 
@@ -76,13 +73,9 @@ class DepartmentListApi(APIView):
     def get(self, request: Request) -> HttpResponse:
         municipality = require_municipality(request)
 
-        def build() -> Any:
-            paginator = LimitOffsetPagination()
-            page = paginator.paginate_queryset(department_list(municipality=municipality), request, view=self)
-            return paginator.get_paginated_response(self.DepartmentOutSerializer(page, many=True).data).data
-
-        version = department_version(municipality=municipality)
-        return cached_api_response(request, "core.departments", version, build)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(department_list(municipality=municipality), request, view=self)
+        return paginator.get_paginated_response(self.DepartmentOutSerializer(page, many=True).data)
 
 
 class MeApi(APIView):

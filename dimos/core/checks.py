@@ -21,6 +21,18 @@ def dimos_deploy_checks(app_configs: Any, **kwargs: Any) -> list[Error]:
                 id="dimos.E002",
             )
         )
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not settings.DEBUG and backend.endswith(("LocMemCache", "DummyCache")):
+        errors.append(
+            Error(
+                "Production needs a cache shared by every process; set CACHE_URL=redis://…",
+                hint=(
+                    "A local-memory cache is per process: login lock-outs, rate limits and the "
+                    "invalidation of shared public caches would not reach the other workers."
+                ),
+                id="dimos.E004",
+            )
+        )
     if not settings.STAFF_TOTP_REQUIRED:
         errors.append(Error("Staff TOTP second factor must be required in production.", id="dimos.E003"))
     return errors

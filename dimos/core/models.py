@@ -175,7 +175,6 @@ class Department(TenantModel):
         verbose_name=_("ανήκει σε"),
     )
     email = models.EmailField(_("e-mail"), blank=True)
-    # Part of the version of department lists (dimos/core/pagecache.py).
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

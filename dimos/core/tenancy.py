@@ -30,6 +30,7 @@ from dimos.core.models import Municipality
 M = TypeVar("M", bound=models.Model)
 _HOST_CACHE_KEY = "dimos:hostmap:v1"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+HOST_CACHE_SECONDS = 60
 
 
 def _host_map() -> dict[str, int]:
@@ -42,7 +43,7 @@ def _host_map() -> dict[str, int]:
             mapping[f"slug:{slug}"] = pk
             for host in hosts or []:
                 mapping[str(host).lower()] = pk
-        cache.set(_HOST_CACHE_KEY, mapping, 300)
+        cache.set(_HOST_CACHE_KEY, mapping, HOST_CACHE_SECONDS)
     return mapping
 
 
@@ -60,16 +61,17 @@ def municipality_for_host(host: str) -> Municipality | None:
         pk = _host_map().get(f"slug:{settings.DIMOS_DEFAULT_MUNICIPALITY}")
     if pk is None:
         return None
-    # The tenant row is read on every request: keep it in the cache, dropped on
-    # save (signals) and expiring anyway, so a change is seen within minutes even
-    # by other processes with a per-process cache.
+    # The tenant row is read on every request: it is public, shared by every
+    # visitor, and kept in the cache (see docs/architecture.md, "Caches"): dropped
+    # on save or delete (core/signals.py) and expiring after HOST_CACHE_SECONDS,
+    # the bound for a change that skips ``save`` (a queryset update).
     key = f"dimos:municipality:{pk}"
     municipality = cache.get(key)
     if municipality is None:
         municipality = Municipality.objects.filter(pk=pk, is_active=True).first()
         if municipality is None:
             return None
-        cache.set(key, municipality, 300)
+        cache.set(key, municipality, HOST_CACHE_SECONDS)
     return municipality
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import time
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,19 +28,24 @@ _CODE_KEY = "dimos:devlogin:code:"
 BAD_CODE = _("Ο κωδικός της σύνδεσης επίδειξης έληξε ή δεν είναι έγκυρος. Ξεκινήστε ξανά τη σύνδεση.")
 
 
-def dev_code_issue(identity: Identity) -> str:
+def dev_code_issue(request: HttpRequest, identity: Identity) -> str:
+    """A one-time code for the chosen identity, kept in the visitor's own session.
+
+    In the session (stored in the database), not in the shared cache: the identity
+    carries an ΑΦΜ, and personal data never goes into a cache.
+    """
     code = secrets.token_urlsafe(24)
-    cache.set(_CODE_KEY + code, dataclasses.asdict(identity), CODE_TTL)
+    request.session[_CODE_KEY + code] = {"identity": dataclasses.asdict(identity), "at": time.time()}
     return code
 
 
-def dev_code_redeem(code: str) -> Identity | None:
+def dev_code_redeem(request: HttpRequest, code: str) -> Identity | None:
     if not code:
         return None
-    key = _CODE_KEY + code
-    data = cache.get(key)
-    cache.delete(key)  # single use
-    return Identity(**data) if isinstance(data, dict) else None
+    data = request.session.pop(_CODE_KEY + code, None)  # single use
+    if not isinstance(data, dict) or time.time() - data.get("at", 0) > CODE_TTL:
+        return None
+    return Identity(**data["identity"])
 
 
 @register
@@ -59,7 +64,7 @@ class DevTaxisNetProvider(IdentityProvider):
     def complete(
         self, request: HttpRequest, *, params: Mapping[str, str], flow: FlowState, redirect_uri: str
     ) -> Identity:
-        identity = dev_code_redeem(params.get("code", ""))
+        identity = dev_code_redeem(request, params.get("code", ""))
         if identity is None or identity.provider != self.id:
             raise ProviderError(BAD_CODE, status=400, reason="dev_code_invalid")
         return identity

@@ -48,6 +48,7 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 20 + "a-real-production-secret-with-entropy-9f8e7d6c5b4a",
     "ALLOWED_HOSTS": "serres.dimos.gr",
     "DATABASE_URL": "postgres://dimos@127.0.0.1:5432/dimos",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -55,6 +56,12 @@ def test_production_settings_pass_check_deploy() -> None:
     result = _check(PRODUCTION, "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_a_per_process_cache() -> None:
+    result = _check({**PRODUCTION, "CACHE_URL": "locmem://"}, "--deploy")
+    assert result.returncode != 0
+    assert "dimos.E004" in result.stdout + result.stderr
 
 
 def test_demo_switch_is_refused_without_debug() -> None:
