@@ -127,7 +127,7 @@ def test_citizen_applies_clerk_approves_citizen_downloads_and_verifies(
     anon = anon_ctx.new_page()
     anon.goto(f"{base}{verify_path}")
     expect(anon.get_by_test_id("verify-status")).to_contain_text("Έγκυρο έγγραφο")
-    expect(anon.get_by_text(document.protocol.label)).to_be_visible()
+    expect(anon.get_by_text(document.protocol.label, exact=True)).to_be_visible()
     assert "Παπαδοπούλου" not in anon.content()
     _shot(anon, "20-verify")
     assert_accessible(anon)
