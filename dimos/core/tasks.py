@@ -1,4 +1,4 @@
-"""Durable background tasks with the database as the queue (docs/adr/0002-tasks.md).
+"""Durable background tasks with the database as the queue (docs/adr/0002-tasks-database-queue.md).
 
 ``task_enqueue`` writes the task row in the caller's transaction: the task exists
 if and only if the business change committed, so nothing is lost on a crash or a
