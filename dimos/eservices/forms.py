@@ -199,16 +199,6 @@ def data_schema(service: Any) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
-class TransitionForm(AccessibleForm):
-    to_status = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(
-        label=_("Σχόλιο / αιτιολογία"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-    )
-
-
 class TextForm(AccessibleForm):
     text = forms.CharField(label=_("Κείμενο"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 

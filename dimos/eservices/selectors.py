@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dimos.core.models import Municipality
 from dimos.core.workdays import add_working_days
-from dimos.eservices.constants import DUE_SOON_WORKING_DAYS, OPEN_STATUSES, Status
+from dimos.eservices.constants import ACTIVE_STATUSES, DUE_SOON_WORKING_DAYS, OPEN_STATUSES, Status
 from dimos.eservices.models import Application, ApplicationEvent, IssuedDocument, ProtocolEntry, Service
 
 
@@ -49,9 +49,6 @@ def due_soon_limit(municipality: Municipality, today: dt.date | None = None) -> 
     return add_working_days(today, DUE_SOON_WORKING_DAYS, tuple(municipality.local_holidays or ()))
 
 
-QUEUE_VIEWS = ("open", "mine", "overdue", "due_soon", "awaiting", "done", "all")
-
-
 def application_queue(
     *,
     municipality: Municipality,
@@ -66,9 +63,7 @@ def application_queue(
     if department_id:
         qs = qs.filter(department_id=department_id)
     if view == "open":
-        qs = qs.filter(
-            status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_CITIZEN, Status.APPROVED]
-        )
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
     elif view == "mine":
         qs = qs.filter(assignee=assignee).exclude(status__in=[Status.CLOSED, Status.REJECTED, Status.ISSUED])
     elif view == "overdue":
@@ -118,9 +113,7 @@ def queue_counts(
     return qs.aggregate(
         open=Count(
             "pk",
-            filter=Q(
-                status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_CITIZEN, Status.APPROVED]
-            ),
+            filter=Q(status__in=ACTIVE_STATUSES),
         ),
         overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
         due_soon=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__gte=today, deadline__lte=soon)),

@@ -117,10 +117,6 @@ def field_types() -> dict[str, FieldKind]:
     return dict(_REGISTRY)
 
 
-def field_type_choices() -> list[tuple[str, str | Promise]]:
-    return [(code, kind.label) for code, kind in _REGISTRY.items()]
-
-
 def unregister_field_type(code: str) -> None:
     """Remove a type (tests that register a throw-away type clean up with this)."""
     del _REGISTRY[code]
