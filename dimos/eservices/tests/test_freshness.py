@@ -7,10 +7,15 @@ the municipality's ``documents`` data version; it never holds personal data.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 import re
+import socket
+import uuid
 from typing import Any
+from urllib.parse import urlparse
 
+import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -148,3 +153,45 @@ def test_the_queue_pager_keeps_every_filter(
     assert second.count('href="/staff/services/applications/') == 5  # 30 rows, 25 a page
     # The clerk's own department alone has four rows: one page, no pager.
     assert 'rel="next"' not in _queue(alice_client, "?view=open")
+
+
+def _redis_url() -> str | None:
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    parts = urlparse(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=1):
+            return url
+    except OSError:
+        return None
+
+
+def test_revocation_is_visible_through_a_shared_redis_cache(
+    settings: Any, alice: Any, anon_client: Any, submitted: Application
+) -> None:
+    """The production shape: several processes share Redis; the version in the database moves the key."""
+    url = _redis_url()
+    if url is None:
+        pytest.skip("needs Redis (TEST_REDIS_URL, default redis://127.0.0.1:6379/15)")
+    prefix = f"test-freshness-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    document = _issue(alice, submitted)
+    url_page = reverse("verify:document", args=[document.code])
+    try:
+        assert "Έγκυρο έγγραφο" in anon_client.get(url_page).content.decode()
+        version = data_version(document.municipality_id, DOCUMENTS_TOPIC)
+        key = f"services:verify:{document.municipality_id}:{version}:{document.code}"
+        assert cache.get(key) is not None  # the entry really is in Redis
+        services.document_revoke(
+            document_id=document.pk, municipality=document.municipality, actor=alice, reason="Λάθος"
+        )
+        assert "Το έγγραφο ανακλήθηκε" in anon_client.get(url_page).content.decode()
+    finally:  # only this test's keys: the database may be shared
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        for stored in client.scan_iter(f"{prefix}:*"):
+            client.delete(stored)
