@@ -167,28 +167,6 @@ def run(*, quick: bool = False) -> Path:
             )
         )
 
-    # The same queue right after an application changed (every request recomputes the
-    # cached body: rows query, counts from their one-minute cache, rendering).
-    from dimos.eservices import caching
-
-    queue = staff.get(f"/staff/services/?department={dimotologio.pk}&view=open")
-
-    def queue_after_change() -> Any:
-        caching.queue_bump(serres.pk)
-        return queue()
-
-    t, f = alternate(queue_after_change, floor, n)
-    rows.append(
-        result(
-            "clerk_queue_department_after_a_change",
-            "median_seconds",
-            t,
-            f,
-            {"requests": n, "applications": n_apps, "queries": count_queries(queue_after_change)},
-            target="informative (the body is cached under a version key every application save bumps)",
-        )
-    )
-
     # 2. Verification lookups among 100,000 documents (public, no login).
     verify_codes = [rng.choice(code_list) for _ in range(n + 20)]
     it = iter(verify_codes)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
@@ -16,12 +18,14 @@ from rest_framework.views import APIView
 
 from dimos.core.api import PublicThrottle
 from dimos.core.exceptions import NotFound, RateLimited, ValidationFailed
+from dimos.core.services import audit_record
 from dimos.core.tenancy import IsMunicipalStaff, require_municipality
 from dimos.eservices import selectors, services
 from dimos.eservices.codes import code_display, code_is_valid, code_normalize
-from dimos.eservices.constants import QUEUE_VIEWS_LABELS, SERVICE_ROLES, FieldType, Status
-from dimos.eservices.forms import ApplicationForm, field_specs
+from dimos.eservices.constants import QUEUE_VIEWS_LABELS, SERVICE_ROLES, Status
+from dimos.eservices.forms import ApplicationForm, data_schema, initial_from_data
 from dimos.eservices.models import Application
+from dimos.eservices.verification import rate_limited, verification_result
 
 
 class ServiceCatalogueOutSerializer(serializers.Serializer):
@@ -40,6 +44,10 @@ class ServiceCatalogueOutSerializer(serializers.Serializer):
     external_url = serializers.URLField()
     department = serializers.CharField(source="department.name_el", default="", read_only=True)
     form = serializers.JSONField()
+    data_schema = serializers.SerializerMethodField(help_text="JSON Schema of the answers (`data`).")
+
+    def get_data_schema(self, service: Any) -> dict[str, Any]:
+        return data_schema(service)
 
 
 class CatalogueApi(APIView):
@@ -97,23 +105,8 @@ class CitizenApplicationInSerializer(serializers.Serializer):
 
 def _form_values(service: Any, user: Any, data: dict[str, Any], *, draft: bool) -> dict[str, Any]:
     """Validate JSON values with the same form as the pages (files are pages-only)."""
-    posted: dict[str, Any] = {}
-    for spec in field_specs(service):
-        name = spec["name"]
-        if spec["type"] == FieldType.FILE or name not in data:
-            continue
-        value = data[name]
-        if spec["type"] == FieldType.ADDRESS and isinstance(value, dict):
-            posted[name] = value.get("text", "")
-            if value.get("lat") is not None:
-                posted[f"{name}__lat"] = value.get("lat")
-                posted[f"{name}__lon"] = value.get("lon")
-        else:
-            posted[name] = value
-    from django.http import QueryDict
-
     qd = QueryDict(mutable=True)
-    for key, value in posted.items():
+    for key, value in initial_from_data(service, data).items():
         if isinstance(value, list):
             qd.setlist(key, [str(v) for v in value])
         elif value is not None:
@@ -121,7 +114,7 @@ def _form_values(service: Any, user: Any, data: dict[str, Any], *, draft: bool) 
     form = ApplicationForm(qd, {}, service=service, user=user, draft=draft)
     if not form.is_valid():
         errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
-        raise ValidationFailed("Τα στοιχεία της αίτησης δεν είναι έγκυρα.", errors=errors)
+        raise ValidationFailed(_("Τα στοιχεία της αίτησης δεν είναι έγκυρα."), errors=errors)
     return form.values()
 
 
@@ -150,7 +143,7 @@ class MyApplicationsApi(APIView):
         incoming.is_valid(raise_exception=True)
         service = selectors.service_get(municipality=municipality, slug=incoming.validated_data["service"])
         if service is None:
-            raise NotFound("Η υπηρεσία δεν βρέθηκε.")
+            raise NotFound(_("Η υπηρεσία δεν βρέθηκε."))
         values = _form_values(service, request.user, incoming.validated_data["data"], draft=True)
         application = services.application_start(
             municipality=municipality, service=service, citizen=request.user
@@ -182,7 +175,7 @@ class MyApplicationApi(APIView):
             municipality=municipality, citizen=request.user, pk=pk
         )
         if application is None:
-            raise NotFound("Η αίτηση δεν βρέθηκε.")
+            raise NotFound(_("Η αίτηση δεν βρέθηκε."))
         return Response(_citizen_detail(application))
 
 
@@ -201,7 +194,7 @@ class MyApplicationSubmitApi(APIView):
             municipality=municipality, citizen=request.user, pk=pk
         )
         if application is None:
-            raise NotFound("Η αίτηση δεν βρέθηκε.")
+            raise NotFound(_("Η αίτηση δεν βρέθηκε."))
         application = services.application_submit(
             application_id=pk, municipality=municipality, citizen=request.user
         )
@@ -251,13 +244,13 @@ class StaffApplicationListApi(APIView):
         municipality = require_municipality(request)
         view = request.query_params.get("view", "open")
         if view not in QUEUE_VIEWS_LABELS:
-            raise ValidationFailed("Άγνωστη προβολή.", field="view")
+            raise ValidationFailed(_("Άγνωστη προβολή."), field="view")
         department = request.query_params.get("department")
         try:
             department_id = int(department) if department else None
         except ValueError as exc:
             raise ValidationFailed(
-                "Ο κωδικός υπηρεσίας πρέπει να είναι αριθμός.", field="department"
+                _("Ο κωδικός υπηρεσίας πρέπει να είναι αριθμός."), field="department"
             ) from exc
         qs = selectors.application_queue(
             municipality=municipality, department_id=department_id, view=view, assignee=request.user
@@ -277,7 +270,7 @@ def _staff_get(request: Request, pk: int) -> Application:
     municipality = require_municipality(request)
     application = selectors.application_get_for_staff(municipality=municipality, pk=pk)
     if application is None or application.status == Status.DRAFT:
-        raise NotFound("Η αίτηση δεν βρέθηκε.")
+        raise NotFound(_("Η αίτηση δεν βρέθηκε."))
     return application
 
 
@@ -292,8 +285,6 @@ class StaffApplicationApi(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         application = _staff_get(request, pk)
-        from dimos.core.services import audit_record
-
         audit_record(action="services.application_viewed", actor=request.user, obj=application)
         return Response(_staff_detail(application))
 
@@ -364,9 +355,11 @@ class RegisterEntriesApi(APIView):
             start = dt.date.fromisoformat(request.query_params.get("start", ""))
             end = dt.date.fromisoformat(request.query_params.get("end", ""))
         except ValueError as exc:
-            raise ValidationFailed("Δώστε start και end ως ΕΕΕΕ-ΜΜ-ΗΗ.", field="start") from exc
+            raise ValidationFailed(_("Δώστε start και end ως ΕΕΕΕ-ΜΜ-ΗΗ."), field="start") from exc
         if end < start or (end - start).days > 366:
-            raise ValidationFailed("Το διάστημα πρέπει να είναι έως ένα έτος, με end ≥ start.", field="end")
+            raise ValidationFailed(
+                _("Το διάστημα πρέπει να είναι έως ένα έτος, με end ≥ start."), field="end"
+            )
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(
             selectors.register_entries(municipality=municipality, start=start, end=end), request, view=self
@@ -396,39 +389,41 @@ class VerifyApi(APIView):
         tags=["verification"],
     )
     def get(self, request: Request, code: str) -> Response:
-        from dimos.eservices.views import rate_limited
-
         municipality = require_municipality(request)
         if rate_limited(request):
             services.verification_log(
                 municipality=municipality, document=None, how="limited", result="rate_limited"
             )
-            raise RateLimited("Πάρα πολλοί έλεγχοι από αυτή τη διεύθυνση· δοκιμάστε ξανά σε ένα λεπτό.")
+            raise RateLimited(_("Πάρα πολλοί έλεγχοι από αυτή τη διεύθυνση· δοκιμάστε ξανά σε ένα λεπτό."))
         normal = code_normalize(code)
         if not code_is_valid(normal):
             services.verification_log(municipality=municipality, document=None, how="api", result="bad_check")
-            raise ValidationFailed("Ο κωδικός δεν είναι σωστός (λάθος χαρακτήρας ελέγχου).", field="code")
-        document = selectors.document_for_code(municipality=municipality, code=normal)
+            raise ValidationFailed(_("Ο κωδικός δεν είναι σωστός (λάθος χαρακτήρας ελέγχου)."), field="code")
+        document = verification_result(municipality=municipality, code=normal)
         if document is None:
             services.verification_log(municipality=municipality, document=None, how="api", result="not_found")
-            raise NotFound("Δεν βρέθηκε έγγραφο με αυτόν τον κωδικό.")
+            raise NotFound(_("Δεν βρέθηκε έγγραφο με αυτόν τον κωδικό."))
         services.verification_log(
-            municipality=municipality, document=document, how="api", result=document.status
+            municipality=municipality,
+            document=None,
+            document_id=document.pk,
+            how="api",
+            result=document.status,
         )
         return Response(
             VerificationOutSerializer(
                 {
                     "code": code_display(document.code),
                     "type": document.title,
-                    "protocol": document.protocol.label,
+                    "protocol": document.protocol_label,
                     "issued_at": timezone.localtime(document.issued_at),
                     "status": document.status,
                     "status_changed_at": document.status_changed_at,
-                    "superseded_by": code_display(document.superseded_by.code)
-                    if document.superseded_by_id
+                    "superseded_by": code_display(document.superseded_by_code)
+                    if document.superseded_by_code
                     else None,
                     "sha256": document.sha256,
-                    "municipality": document.municipality.name_el,
+                    "municipality": municipality.name_el,
                 }
             ).data
         )

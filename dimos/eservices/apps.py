@@ -13,9 +13,9 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Ηλεκτρονικές υπηρεσίες")
 
     def ready(self) -> None:
-        from dimos.eservices import caching
+        from dimos.eservices import verification
 
-        caching.connect()
+        verification.connect()
 
     dimos_public_nav = (
         NavItem("services:catalogue", _("Ηλεκτρονικές υπηρεσίες")),

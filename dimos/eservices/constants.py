@@ -23,20 +23,6 @@ class Outcome(models.TextChoices):
     EXTERNAL = "external", _("Υπηρεσία του gov.gr (σύνδεσμος)")
 
 
-class FieldType(models.TextChoices):
-    TEXT = "text", _("Κείμενο")
-    TEXTAREA = "textarea", _("Μεγάλο κείμενο")
-    NUMBER = "number", _("Αριθμός")
-    DATE = "date", _("Ημερομηνία")
-    CHOICE = "choice", _("Μία επιλογή")
-    MULTICHOICE = "multichoice", _("Πολλαπλή επιλογή")
-    YESNO = "yesno", _("Ναι/Όχι")
-    AFM = "afm", _("ΑΦΜ")
-    AMKA = "amka", _("ΑΜΚΑ")
-    ADDRESS = "address", _("Διεύθυνση με σημείο στον χάρτη")
-    FILE = "file", _("Αρχείο")
-
-
 # Where a field may be prefilled from the citizen's verified identity (TaxisNet).
 PREFILL_SOURCES = {
     "full_name": lambda u: u.get_full_name(),
@@ -115,6 +101,8 @@ ATTACHMENT_MAX_PER_APPLICATION = 10
 # Verification lookups per client address per minute (public page and API).
 VERIFY_RATE_PER_MINUTE = 20
 VERIFY_MAX_PDF_BYTES = 10 * 1024 * 1024
+# The data version (dimos.core.versions) that keys the shared verification results.
+DOCUMENTS_TOPIC = "documents"
 
 QUEUE_VIEWS_LABELS = {
     "open": _("Ανοικτές"),

@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dimos.core.exceptions import ValidationFailed
 from dimos.core.files import read_upload
 from dimos.core.forms import AccessibleForm
-from dimos.core.geo import municipality_contains, valid_lat_lon
-from dimos.core.greek import validate_afm, validate_amka
+from dimos.core.i18n import bilingual
 from dimos.eservices.constants import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_MAX_PER_APPLICATION,
     ATTACHMENT_MAX_PER_FIELD,
     ATTACHMENT_TYPES,
     PREFILL_SOURCES,
-    FieldType,
 )
+from dimos.eservices.fields import FieldContext, field_type, field_types
+from dimos.eservices.fields.builtin import MultipleFileField
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_KEYS = {
-    "name", "type", "label_el", "label_en", "required", "help_el", "help_en",
-    "choices", "prefill", "min", "max", "max_length", "max_files",
-}  # fmt: skip
+# Keys every question may have; each type adds its own (``FieldKind.options``).
+_COMMON_KEYS = frozenset(
+    {"name", "type", "label_el", "label_en", "required", "help_el", "help_en", "prefill"}
+)
 
 
 def form_definition_errors(definition: Any) -> list[str]:
@@ -39,6 +37,7 @@ def form_definition_errors(definition: Any) -> list[str]:
         return [gettext("Η φόρμα πρέπει να είναι λίστα πεδίων.")]
     errors: list[str] = []
     seen: set[str] = set()
+    types = field_types()
     for i, spec in enumerate(definition, start=1):
         if not isinstance(spec, dict):
             errors.append(gettext("Πεδίο %(i)s: πρέπει να είναι αντικείμενο.") % {"i": i})
@@ -49,61 +48,32 @@ def form_definition_errors(definition: Any) -> list[str]:
         elif name in seen:
             errors.append(gettext("Πεδίο %(i)s: το όνομα %(name)s επαναλαμβάνεται.") % {"i": i, "name": name})
         seen.add(str(name))
-        if spec.get("type") not in FieldType.values:
+        kind = types.get(spec.get("type"))  # type: ignore[arg-type]
+        if kind is None:
             errors.append(gettext("Πεδίο %(i)s: άγνωστος τύπος.") % {"i": i})
         if not spec.get("label_el"):
             errors.append(gettext("Πεδίο %(i)s: λείπει η ετικέτα.") % {"i": i})
-        unknown = set(spec) - _KEYS
+        unknown = set(spec) - _COMMON_KEYS - (kind.options if kind else frozenset())
         if unknown:
             errors.append(
                 gettext("Πεδίο %(i)s: άγνωστα κλειδιά %(keys)s.")
                 % {"i": i, "keys": ", ".join(sorted(unknown))}
             )
-        if spec.get("type") in (FieldType.CHOICE, FieldType.MULTICHOICE):
-            choices = spec.get("choices")
-            if (
-                not isinstance(choices, list)
-                or not choices
-                or not all(
-                    isinstance(c, list) and len(c) in (2, 3) and all(isinstance(p, str) for p in c)
-                    for c in choices
-                )
-            ):
-                errors.append(
-                    gettext("Πεδίο %(i)s: οι επιλογές πρέπει να είναι [τιμή, ετικέτα, (ετικέτα en)].")
-                    % {"i": i}
-                )
+        for problem in kind.definition_errors(spec) if kind else []:
+            errors.append(gettext("Πεδίο %(i)s: %(problem)s") % {"i": i, "problem": problem})
         if spec.get("prefill") and spec["prefill"] not in PREFILL_SOURCES:
             errors.append(gettext("Πεδίο %(i)s: άγνωστη πηγή προσυμπλήρωσης.") % {"i": i})
     return errors
 
 
-def _label(spec: dict[str, Any], key: str) -> str:
-    if (get_language() or "el").startswith("en"):
-        return spec.get(f"{key}_en") or spec.get(f"{key}_el", "")
-    return spec.get(f"{key}_el", "")
-
-
-def _choices(spec: dict[str, Any]) -> list[tuple[str, str]]:
-    en = (get_language() or "el").startswith("en")
-    return [(c[0], c[2] if en and len(c) > 2 else c[1]) for c in spec.get("choices", [])]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
+def _text(spec: dict[str, Any], key: str) -> str:
+    return bilingual(spec.get(f"{key}_el", ""), spec.get(f"{key}_en"))
 
 
 def field_specs(service: Any) -> list[dict[str, Any]]:
-    return [s for s in (service.form or []) if isinstance(s, dict)]
+    """The service's questions whose type is registered (a definition is checked when saved)."""
+    types = field_types()
+    return [s for s in (service.form or []) if isinstance(s, dict) and s.get("type") in types]
 
 
 def prefill_values(service: Any, user: Any) -> dict[str, Any]:
@@ -152,132 +122,35 @@ class ApplicationForm(AccessibleForm):
         self._wire_aria()
 
     def _add(self, spec: dict[str, Any]) -> None:
-        name, kind = spec["name"], spec["type"]
-        required = bool(spec.get("required")) and not self.draft
-        common: dict[str, Any] = {"label": _label(spec, "label"), "help_text": _label(spec, "help")}
-        field: forms.Field
-        if kind == FieldType.TEXT:
-            field = forms.CharField(max_length=int(spec.get("max_length", 200)), required=required, **common)
-        elif kind == FieldType.TEXTAREA:
-            field = forms.CharField(
-                max_length=int(spec.get("max_length", 4000)),
-                widget=forms.Textarea,
-                required=required,
-                **common,
-            )
-        elif kind == FieldType.NUMBER:
-            field = forms.DecimalField(
-                min_value=Decimal(str(spec["min"])) if "min" in spec else None,
-                max_value=Decimal(str(spec["max"])) if "max" in spec else None,
-                max_digits=12,
-                decimal_places=2,
-                required=required,
-                **common,
-            )
-        elif kind == FieldType.DATE:
-            field = forms.DateField(
-                widget=forms.DateInput(attrs={"type": "date"}), required=required, **common
-            )
-        elif kind == FieldType.CHOICE:
-            field = forms.ChoiceField(choices=[("", "—"), *_choices(spec)], required=required, **common)
-        elif kind == FieldType.MULTICHOICE:
-            field = forms.MultipleChoiceField(
-                choices=_choices(spec), widget=forms.CheckboxSelectMultiple, required=required, **common
-            )
-        elif kind == FieldType.YESNO:
-            field = forms.TypedChoiceField(
-                choices=[("", "—"), ("yes", _("Ναι")), ("no", _("Όχι"))], required=required, **common
-            )
-        elif kind == FieldType.AFM:
-            field = forms.CharField(
-                max_length=9,
-                min_length=9,
-                validators=[validate_afm],
-                required=required,
-                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-                **common,
-            )
-        elif kind == FieldType.AMKA:
-            field = forms.CharField(
-                max_length=11,
-                min_length=11,
-                validators=[validate_amka],
-                required=required,
-                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-                **common,
-            )
-        elif kind == FieldType.ADDRESS:
-            field = forms.CharField(max_length=300, required=required, **common)
-            field.widget.attrs["autocomplete"] = "street-address"
-            self.fields[f"{name}__lat"] = forms.FloatField(
-                required=False, label=_("Γεωγραφικό πλάτος"), widget=forms.NumberInput(attrs={"step": "any"})
-            )
-            self.fields[f"{name}__lon"] = forms.FloatField(
-                required=False, label=_("Γεωγραφικό μήκος"), widget=forms.NumberInput(attrs={"step": "any"})
-            )
-        elif kind == FieldType.FILE:
-            have = self.existing_files.get(name, 0)
-            field = MultipleFileField(required=required and have == 0, **common)
-            field.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-            if not common["help_text"]:
-                field.help_text = gettext("PDF, JPG ή PNG, έως %(mb)s MB το καθένα, έως %(n)s αρχεία.") % {
-                    "mb": ATTACHMENT_MAX_BYTES // 1_048_576,
-                    "n": int(spec.get("max_files", ATTACHMENT_MAX_PER_FIELD)),
-                }
-        else:  # pragma: no cover - form_definition_errors rejects unknown types
-            return
+        name, kind = spec["name"], field_type(spec["type"])
+        context = FieldContext(
+            municipality=self.service.municipality, existing_files=self.existing_files.get(name, 0)
+        )
+        field = kind.form_field(
+            spec,
+            required=bool(spec.get("required")) and not self.draft,
+            context=context,
+            label=_text(spec, "label"),
+            help_text=_text(spec, "help"),
+        )
         if name in self.locked:
             field.disabled = True
             field.initial = prefill_values(self.service, self.user).get(name, "")
             field.help_text = gettext("Από τα στοιχεία ταυτοποίησής σας (TaxisNet).")
         self.fields[name] = field
+        for suffix, companion in zip(kind.companions, kind.companion_names(name), strict=True):
+            self.fields[companion] = kind.companion_field(suffix)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         prefill = prefill_values(self.service, self.user)
-        total_new = 0
         for spec in field_specs(self.service):
-            name, kind = spec["name"], spec["type"]
+            name = spec["name"]
             if name in self.locked:
                 cleaned[name] = prefill.get(name, "")
-            if kind == FieldType.ADDRESS:
-                lat, lon = cleaned.get(f"{name}__lat"), cleaned.get(f"{name}__lon")
-                if (lat is None) != (lon is None):
-                    self.add_error(name, gettext("Δώστε και τις δύο συντεταγμένες ή καμία."))
-                elif (
-                    lat is not None
-                    and lon is not None
-                    and (
-                        not valid_lat_lon(lat, lon)
-                        or (
-                            self.service.municipality.boundary
-                            and not municipality_contains(self.service.municipality, lat, lon)
-                        )
-                    )
-                ):
-                    self.add_error(name, gettext("Το σημείο στον χάρτη είναι εκτός των ορίων του δήμου."))
-            if kind == FieldType.FILE:
-                uploads = cleaned.get(name) or []
-                limit = int(spec.get("max_files", ATTACHMENT_MAX_PER_FIELD))
-                if len(uploads) + self.existing_files.get(name, 0) > limit:
-                    self.add_error(
-                        name, gettext("Επιτρέπονται έως %(n)s αρχεία σε αυτό το πεδίο.") % {"n": limit}
-                    )
-                    continue
-                read: list[tuple[str, bytes, str]] = []
-                for upload in uploads:
-                    try:
-                        data, mime = read_upload(
-                            upload, max_bytes=ATTACHMENT_MAX_BYTES, allowed=ATTACHMENT_TYPES, field=name
-                        )
-                    except ValidationFailed as exc:
-                        self.add_error(name, f"{upload.name}: {exc.message}")
-                        break
-                    read.append((str(upload.name)[:200], data, mime))
-                else:
-                    self.new_files[name] = read
-                    total_new += len(read)
-        if total_new + sum(self.existing_files.values()) > ATTACHMENT_MAX_PER_APPLICATION:
+            field_type(spec["type"]).clean(spec, cleaned, self)
+        total = sum(len(files) for files in self.new_files.values()) + sum(self.existing_files.values())
+        if total > ATTACHMENT_MAX_PER_APPLICATION:
             raise ValidationError(
                 gettext("Μία αίτηση μπορεί να έχει έως %(n)s συνημμένα.")
                 % {"n": ATTACHMENT_MAX_PER_APPLICATION}
@@ -289,70 +162,41 @@ class ApplicationForm(AccessibleForm):
         out: dict[str, Any] = {}
         cleaned = getattr(self, "cleaned_data", {})
         for spec in field_specs(self.service):
-            name, kind = spec["name"], spec["type"]
-            if kind == FieldType.FILE or name not in cleaned:
-                continue
-            value = cleaned[name]
-            if kind == FieldType.ADDRESS:
-                value = {
-                    "text": value or "",
-                    "lat": cleaned.get(f"{name}__lat"),
-                    "lon": cleaned.get(f"{name}__lon"),
-                }
-            elif isinstance(value, Decimal):
-                value = str(value)
-            elif isinstance(value, dt.date):
-                value = value.isoformat()
-            out[name] = value
+            kind = field_type(spec["type"])
+            if not kind.stores_files and spec["name"] in cleaned:
+                out[spec["name"]] = kind.to_json(spec, cleaned)
         return out
 
 
 def initial_from_data(service: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """Form initial values from a saved draft's JSON."""
+    """Form values from stored answers (a saved draft, or answers posted to the API)."""
     initial: dict[str, Any] = {}
     for spec in field_specs(service):
-        name = spec["name"]
-        if name not in data:
-            continue
-        value = data[name]
-        if spec["type"] == FieldType.ADDRESS and isinstance(value, dict):
-            initial[name] = value.get("text", "")
-            initial[f"{name}__lat"] = value.get("lat")
-            initial[f"{name}__lon"] = value.get("lon")
-        else:
-            initial[name] = value
+        kind = field_type(spec["type"])
+        if spec["name"] in data and not kind.stores_files:
+            initial.update(kind.to_form(spec, data[spec["name"]]))
     return initial
 
 
 def display_value(spec: dict[str, Any], value: Any) -> str:
     """A saved value as a person reads it (review page, PDF)."""
-    kind = spec["type"]
-    if value in (None, "", [], {}):
+    kind = field_type(spec["type"])
+    if kind.is_empty(value):
         return "—"
-    if kind == FieldType.ADDRESS and isinstance(value, dict):
-        return value.get("text") or "—"
-    if kind == FieldType.YESNO:
-        return gettext("Ναι") if value == "yes" else gettext("Όχι")
-    if kind in (FieldType.CHOICE, FieldType.MULTICHOICE):
-        labels = dict(_choices(spec))
-        items = value if isinstance(value, list) else [value]
-        return ", ".join(str(labels.get(v, v)) for v in items)
-    if kind == FieldType.DATE:
-        try:
-            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
-        except (TypeError, ValueError):
-            return str(value)
-    return str(value)
+    return kind.display(spec, value)
 
 
-class TransitionForm(AccessibleForm):
-    to_status = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(
-        label=_("Σχόλιο / αιτιολογία"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-    )
+def data_schema(service: Any) -> dict[str, Any]:
+    """The JSON Schema of a service's ``data`` (the stored answers), for API clients."""
+    properties, required = {}, []
+    for spec in field_specs(service):
+        kind = field_type(spec["type"])
+        if kind.stores_files:
+            continue
+        properties[spec["name"]] = {"title": spec.get("label_el", ""), **kind.json_schema(spec)}
+        if spec.get("required"):
+            required.append(spec["name"])
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
 class TextForm(AccessibleForm):

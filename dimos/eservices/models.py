@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.models import Department, TenantModel
+from dimos.core.i18n import localized
+from dimos.core.models import Department, HistoryEntry, TenantModel
 from dimos.eservices.constants import (
     DEFAULT_DEADLINE_DAYS,
     DeadlineKind,
@@ -18,10 +18,6 @@ from dimos.eservices.constants import (
     Outcome,
     Status,
 )
-
-
-def _en() -> bool:
-    return (get_language() or "el").startswith("en")
 
 
 class Service(TenantModel):
@@ -82,15 +78,15 @@ class Service(TenantModel):
 
     @property
     def title(self) -> str:
-        return (self.title_en or self.title_el) if _en() else self.title_el
+        return localized(self, "title")
 
     @property
     def description(self) -> str:
-        return (self.description_en or self.description_el) if _en() else self.description_el
+        return localized(self, "description")
 
     @property
     def eligibility(self) -> str:
-        return (self.eligibility_en or self.eligibility_el) if _en() else self.eligibility_el
+        return localized(self, "eligibility")
 
     @property
     def is_external(self) -> bool:
@@ -218,10 +214,6 @@ class Application(TenantModel):
     def protocol_label(self) -> str:
         return self.protocol.label if self.protocol_id else ""
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == Status.DRAFT
-
 
 class Attachment(TenantModel):
     """A supporting document uploaded by the citizen (private storage, sniffed type)."""
@@ -243,30 +235,27 @@ class Attachment(TenantModel):
         return self.filename
 
 
-class ApplicationEvent(TenantModel):
+class ApplicationEvent(HistoryEntry):
     """Append-only history: transitions, notes, messages, requests, answers."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=EventKind.choices)
+    # PROTECT, not the base's SET_NULL: a clerk with history on an application is deactivated, never deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("από"),
     )
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    comment = models.TextField(blank=True)
     visible_to_citizen = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(HistoryEntry.Meta):
         indexes = [models.Index(fields=["municipality", "application", "created_at"], name="appevent_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.from_status}→{self.to_status}"
-
-    @property
-    def from_label(self) -> str:
-        return Status(self.from_status).label if self.from_status in Status.values else ""
 
     @property
     def to_label(self) -> str:

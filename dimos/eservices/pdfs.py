@@ -11,6 +11,7 @@ from django.utils import timezone
 from dimos.core.pdf import build_pdf, greek_upper, styles, table
 from dimos.core.qr import qr_flowable
 from dimos.eservices.codes import code_display
+from dimos.eservices.fields import field_type
 from dimos.eservices.forms import display_value, field_specs
 
 
@@ -24,7 +25,7 @@ def document_context(application: Any, *, protocol_label: str, issued_at: Any) -
     citizen = application.citizen
     data = {}
     for spec in field_specs(application.service):
-        if spec["type"] != "file":
+        if not field_type(spec["type"]).stores_files:
             data[spec["name"]] = display_value(spec, application.data.get(spec["name"]))
     return {
         "citizen_name": citizen.get_full_name(),
@@ -117,7 +118,7 @@ def receipt_pdf(*, application: Any, deadline_text: str, next_steps: str) -> byt
         ["Προθεσμία απάντησης", deadline_text],
     ]
     for spec in field_specs(service):
-        if spec["type"] != "file":
+        if not field_type(spec["type"]).stores_files:
             rows.append(
                 [spec.get("label_el", spec["name"]), display_value(spec, application.data.get(spec["name"]))]
             )

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from dimos.core.models import Municipality
 from dimos.core.workdays import add_working_days
-from dimos.eservices.constants import DUE_SOON_WORKING_DAYS, OPEN_STATUSES, Status
+from dimos.eservices.constants import ACTIVE_STATUSES, DUE_SOON_WORKING_DAYS, OPEN_STATUSES, Status
 from dimos.eservices.models import Application, ApplicationEvent, IssuedDocument, ProtocolEntry, Service
 
 
@@ -52,9 +49,6 @@ def due_soon_limit(municipality: Municipality, today: dt.date | None = None) -> 
     return add_working_days(today, DUE_SOON_WORKING_DAYS, tuple(municipality.local_holidays or ()))
 
 
-QUEUE_VIEWS = ("open", "mine", "overdue", "due_soon", "awaiting", "done", "all")
-
-
 def application_queue(
     *,
     municipality: Municipality,
@@ -69,9 +63,7 @@ def application_queue(
     if department_id:
         qs = qs.filter(department_id=department_id)
     if view == "open":
-        qs = qs.filter(
-            status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_CITIZEN, Status.APPROVED]
-        )
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
     elif view == "mine":
         qs = qs.filter(assignee=assignee).exclude(status__in=[Status.CLOSED, Status.REJECTED, Status.ISSUED])
     elif view == "overdue":
@@ -121,9 +113,7 @@ def queue_counts(
     return qs.aggregate(
         open=Count(
             "pk",
-            filter=Q(
-                status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_CITIZEN, Status.APPROVED]
-            ),
+            filter=Q(status__in=ACTIVE_STATUSES),
         ),
         overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
         due_soon=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__gte=today, deadline__lte=soon)),
@@ -149,106 +139,57 @@ def register_entries(*, municipality: Municipality, start: dt.date, end: dt.date
     ).order_by("year", "number")
 
 
-def document_for_code(*, municipality: Municipality, code: str) -> IssuedDocument | None:
-    """The municipality's document with this verification code."""
-    return (
-        IssuedDocument.objects.filter(municipality=municipality, code=code)
-        .select_related("protocol", "municipality", "superseded_by__protocol")
-        .only(
-            "pk",
-            "code",
-            "title",
-            "issued_at",
-            "status",
-            "status_changed_at",
-            "sha256",
-            "sealed",
-            "municipality_id",
-            "protocol__year",
-            "protocol__number",
-            "municipality__name_el",
-            "municipality__name_en",
-            "superseded_by__protocol__year",
-            "superseded_by__protocol__number",
-            "superseded_by__code",
-        )
-        .first()
-    )
-
-
 def documents_for_application(application: Application) -> QuerySet[IssuedDocument]:
     return application.documents.select_related("protocol").order_by("-issued_at")
 
 
 @dataclass(frozen=True)
-class _EntryLabel:
-    label: str
-
-
-@dataclass(frozen=True)
-class _Superseding:
-    code: str
-    protocol: _EntryLabel
-
-
-@dataclass(frozen=True)
 class DocumentSummary:
-    """What the public verification page shows of a document (no personal data)."""
+    """What the public verification shows of a document.
+
+    Kept in the shared verification cache, so it holds no personal data: not the
+    holder, not the application, nothing the citizen typed.
+    """
 
     pk: int
     code: str
     title: str
+    protocol_label: str
     issued_at: dt.datetime
     status: str
     status_changed_at: dt.datetime | None
-    protocol: _EntryLabel
-    municipality: Municipality
-    superseded_by: _Superseding | None
+    sha256: str
+    superseded_by_code: str
+    superseded_by_protocol_label: str
 
 
-def _aware(value: Any) -> Any:
-    """A datetime column as an aware datetime (SQLite returns text, naive UTC)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
-@lru_cache(maxsize=1)
-def _document_summary_sql() -> str:
-    qn = connection.ops.quote_name
-    doc, entry = qn(IssuedDocument._meta.db_table), qn(ProtocolEntry._meta.db_table)
-    return (
-        "SELECT d.id, d.title, d.issued_at, d.status, d.status_changed_at, p.year, p.number, "  # noqa: S608
-        "s.code, sp.year, sp.number "
-        f"FROM {doc} d INNER JOIN {entry} p ON p.id = d.protocol_id "
-        f"LEFT JOIN {doc} s ON s.id = d.superseded_by_id LEFT JOIN {entry} sp ON sp.id = s.protocol_id "
-        "WHERE d.code = %s AND d.municipality_id = %s"
-    )
+_SUMMARY_COLUMNS = (
+    "pk", "title", "issued_at", "status", "status_changed_at", "sha256", "protocol__number", "protocol__year",
+    "superseded_by__code", "superseded_by__protocol__number", "superseded_by__protocol__year",
+)  # fmt: skip
 
 
 def document_summary_for_code(*, municipality: Municipality, code: str) -> DocumentSummary | None:
-    """``document_for_code`` for the public page: one fixed statement, no model instances.
-
-    It runs on every public lookup, so it skips the ORM's query compilation.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_document_summary_sql(), [code, municipality.pk])
-        row = cursor.fetchone()
+    """The municipality's document with this verification code, as the public may see it."""
+    row = (
+        IssuedDocument.objects.filter(municipality=municipality, code=code).values(*_SUMMARY_COLUMNS).first()
+    )
     if row is None:
         return None
-    pk, title, issued_at, status, changed_at, year, number, s_code, s_year, s_number = row
+    newer = row["superseded_by__code"] or ""
     return DocumentSummary(
-        pk=pk,
+        pk=row["pk"],
         code=code,
-        title=title,
-        issued_at=_aware(issued_at),
-        status=status,
-        status_changed_at=_aware(changed_at),
-        protocol=_EntryLabel(f"{number}/{year}"),
-        municipality=municipality,
-        superseded_by=_Superseding(s_code, _EntryLabel(f"{s_number}/{s_year}")) if s_code else None,
+        title=row["title"],
+        protocol_label=f"{row['protocol__number']}/{row['protocol__year']}",
+        issued_at=row["issued_at"],
+        status=row["status"],
+        status_changed_at=row["status_changed_at"],
+        sha256=row["sha256"],
+        superseded_by_code=newer,
+        superseded_by_protocol_label=(
+            f"{row['superseded_by__protocol__number']}/{row['superseded_by__protocol__year']}"
+            if newer
+            else ""
+        ),
     )

@@ -97,7 +97,7 @@ def test_citizen_applies_clerk_approves_citizen_downloads_and_verifies(
     clerk.goto(f"{base}/staff/services/")
     _shot(clerk, "10-queue")
     assert_accessible(clerk)
-    clerk.get_by_role("link", name=protocol).click()
+    clerk.get_by_role("link", name=protocol, exact=True).click()
     assert_accessible(clerk)
     clerk.get_by_role("button", name="Σε επεξεργασία").click()
     expect(clerk.get_by_text("Η κατάσταση της αίτησης άλλαξε.")).to_be_visible()
@@ -127,6 +127,7 @@ def test_citizen_applies_clerk_approves_citizen_downloads_and_verifies(
     anon = anon_ctx.new_page()
     anon.goto(f"{base}{verify_path}")
     expect(anon.get_by_test_id("verify-status")).to_contain_text("Έγκυρο έγγραφο")
+    # Exact: a substring search for «2/2026» also matches the date «03/12/2026».
     expect(anon.get_by_text(document.protocol.label, exact=True)).to_be_visible()
     assert "Παπαδοπούλου" not in anon.content()
     _shot(anon, "20-verify")

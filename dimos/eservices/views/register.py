@@ -1,0 +1,120 @@
+"""Staff pages of the protocol register: the book, its exports, manual entries, voiding."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dimos.core.forms import run_service
+from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
+from dimos.eservices import selectors, services
+from dimos.eservices.constants import SERVICE_ROLES
+from dimos.eservices.forms import RangeForm
+from dimos.eservices.models import ProtocolEntry
+from dimos.eservices.pdfs import register_pdf
+
+
+def _range(request: HttpRequest) -> tuple[RangeForm, dt.date, dt.date]:
+    today = timezone.localdate()
+    form = RangeForm(request.GET or {"start": today.replace(day=1).isoformat(), "end": today.isoformat()})
+    if form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, today, today
+
+
+def _bad_range() -> HttpResponse:
+    return HttpResponse(
+        _("Μη έγκυρο διάστημα ημερομηνιών."), status=400, content_type="text/plain; charset=utf-8"
+    )
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    if request.method == "POST":
+        entry = run_service(
+            lambda: services.protocol_register_manual(
+                municipality=municipality,
+                actor=request.user,
+                direction=request.POST.get("direction", ""),
+                subject=request.POST.get("subject", ""),
+                correspondent=request.POST.get("correspondent", ""),
+            ),
+            request=request,
+        )
+        if entry is not None:
+            messages.success(request, _("Καταχωρίστηκε με αριθμό πρωτοκόλλου %(n)s.") % {"n": entry.label})
+        return redirect("services:register")
+    form, start, end = _range(request)
+    entries = (
+        selectors.register_entries(municipality=municipality, start=start, end=end)
+        if form.is_valid()
+        else ProtocolEntry.objects.none()
+    )
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request, "services/staff/register.html", {"form": form, "page": page, "start": start, "end": end}
+    )
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_GET
+def register_csv(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    form, start, end = _range(request)
+    if not form.is_valid():
+        return _bad_range()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="protokollo-{start}-{end}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 Greek correctly with a BOM
+    writer = csv.writer(response)
+    writer.writerow([
+        "number", "year", "registered_at", "direction", "subject",
+        "correspondent", "external_ref", "voided", "void_reason",
+    ])  # fmt: skip
+    for e in selectors.register_entries(municipality=municipality, start=start, end=end).iterator():
+        writer.writerow([
+            e.number, e.year, timezone.localtime(e.registered_at).isoformat(), e.direction,
+            e.subject, e.correspondent, e.external_ref, "yes" if e.voided else "no", e.void_reason,
+        ])  # fmt: skip
+    return response
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_GET
+def register_pdf_view(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    form, start, end = _range(request)
+    if not form.is_valid():
+        return _bad_range()
+    entries = list(selectors.register_entries(municipality=municipality, start=start, end=end)[:5000])
+    pdf = register_pdf(municipality=municipality, entries=entries, start=start, end=end)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="protokollo-{start}-{end}.pdf"'
+    return response
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_POST
+def register_void(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    tenant_get_or_404(ProtocolEntry, municipality, pk=pk)
+    entry = run_service(
+        lambda: services.protocol_void(
+            entry_id=pk, municipality=municipality, actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        request=request,
+    )
+    if entry is not None:
+        messages.success(request, _("Η εγγραφή %(n)s ακυρώθηκε.") % {"n": entry.label})
+    return HttpResponseRedirect(reverse("services:register") + "?" + request.POST.get("query", ""))

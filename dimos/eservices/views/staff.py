@@ -1,0 +1,289 @@
+"""Staff pages: the clerk's queue and the handling of one application."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dimos.core.exceptions import ValidationFailed
+from dimos.core.forms import run_service
+from dimos.core.models import Department
+from dimos.core.services import audit_record
+from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
+from dimos.core.workdays import add_working_days
+from dimos.eservices import selectors, services
+from dimos.eservices.constants import OPEN_STATUSES, QUEUE_VIEWS_LABELS, SERVICE_ROLES, Status
+from dimos.eservices.forms import TextForm
+from dimos.eservices.models import IssuedDocument
+from dimos.eservices.views.common import answers, base_url, deadline_text, file_response
+
+# --- The queue -------------------------------------------------------------------
+
+
+class QueuePage:
+    """Offset pagination without COUNT(*): one extra row tells whether a next page exists.
+
+    Quacks like a Django ``Page`` for ``includes/pager.html``.
+    """
+
+    size = 25
+
+    def __init__(self, rows: list[Any], number: int) -> None:
+        self.object_list = rows[: self.size]
+        self.number = number
+        self.has_next = len(rows) > self.size
+        self.has_previous = number > 1
+        self.next_page_number = number + 1
+        self.previous_page_number = number - 1
+
+    def __iter__(self) -> Any:
+        return iter(self.object_list)
+
+    @staticmethod
+    def number_of(raw: str | None) -> int:
+        try:
+            return max(1, min(int(raw or 1), 10_000))
+        except ValueError:
+            return 1
+
+    @classmethod
+    def of(cls, qs: Any, raw: str | None) -> QueuePage:
+        number = cls.number_of(raw)
+        start = (number - 1) * cls.size
+        return cls(list(qs[start : start + cls.size + 1]), number)
+
+
+def _department_choice(request: HttpRequest, municipality: Any, department_ids: set[int]) -> int | None:
+    """The department asked for; none for "all"; the clerk's own when the query names none."""
+    raw = request.GET.get("department")
+    if raw == "all":
+        return None
+    if raw:
+        try:
+            pk = int(raw)
+        except ValueError as exc:
+            raise Http404 from exc
+        if pk not in department_ids:  # another municipality's or no such department
+            raise Http404
+        return pk
+    return request.user.department_id if request.user.municipality_id == municipality.pk else None
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_GET
+def staff_queue(request: HttpRequest) -> HttpResponse:
+    municipality = require_municipality(request)
+    departments = list(Department.objects.filter(municipality=municipality).order_by("name_el"))
+    department_id = _department_choice(request, municipality, {d.pk for d in departments})
+    view = request.GET.get("view", "open")
+    if view not in QUEUE_VIEWS_LABELS:
+        view = "open"
+    today = timezone.localdate()
+    queue = selectors.application_queue(
+        municipality=municipality, department_id=department_id, view=view, assignee=request.user, today=today
+    )
+    counts = selectors.queue_counts(municipality=municipality, department_id=department_id, today=today)
+    return render(
+        request,
+        "services/staff/queue.html",
+        {
+            "page": QueuePage.of(queue, request.GET.get("page")),
+            "view": view,
+            "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS_LABELS.items()],
+            "departments": departments,
+            "department_id": department_id,
+            "today": today,
+            "soon": selectors.due_soon_limit(municipality, today),
+            "open_statuses": list(OPEN_STATUSES),
+        },
+    )
+
+
+# --- One application -------------------------------------------------------------
+
+
+def _staff_app(request: HttpRequest, pk: int) -> tuple[Any, Any]:
+    municipality = require_municipality(request)
+    application = selectors.application_get_for_staff(municipality=municipality, pk=pk)
+    if application is None or application.status == Status.DRAFT:
+        raise Http404
+    return municipality, application
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_GET
+def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality, application = _staff_app(request, pk)
+    audit_record(
+        action="services.application_viewed", actor=request.user, obj=application, municipality=municipality
+    )
+    forward_by = (
+        add_working_days(
+            timezone.localdate(application.submitted_at), 3, tuple(municipality.local_holidays or ())
+        )
+        if application.submitted_at
+        else None
+    )
+    return render(
+        request,
+        "services/staff/application.html",
+        {
+            "application": application,
+            "timeline": selectors.staff_timeline(application),
+            "summary": answers(application),
+            "attachments": application.attachments.all(),
+            "documents": selectors.documents_for_application(application),
+            "transitions": [Status(s) for s in services.allowed_transitions(application)],
+            "departments": Department.objects.filter(municipality=municipality)
+            .exclude(pk=application.department_id)
+            .order_by("name_el"),
+            "staff": get_user_model()
+            .objects.filter(municipality=municipality)
+            .exclude(role="")
+            .order_by("last_name", "username"),
+            "deadline_text": deadline_text(application),
+            "forward_by": forward_by,
+            "today": timezone.localdate(),
+            "error": request.GET.get("error", ""),
+        },
+    )
+
+
+def _transition(request: HttpRequest, municipality: Any, pk: int) -> str:
+    services.application_transition(
+        application_id=pk,
+        municipality=municipality,
+        actor=request.user,
+        to_status=request.POST.get("to_status", ""),
+        comment=request.POST.get("comment", ""),
+        base_url=base_url(request),
+    )
+    return _("Η κατάσταση της αίτησης άλλαξε.")
+
+
+def _note(request: HttpRequest, municipality: Any, pk: int) -> str:
+    form = TextForm({"text": request.POST.get("comment", "")})
+    if not form.is_valid():
+        raise ValidationFailed(_("Γράψτε το κείμενο (έως 4000 χαρακτήρες)."), field="comment")
+    services.application_note(
+        application_id=pk,
+        municipality=municipality,
+        actor=request.user,
+        text=form.cleaned_data["text"],
+        to_citizen=request.POST.get("action") == "message",
+    )
+    return _("Καταχωρίστηκε.")
+
+
+def _pk(raw: str) -> int | None:
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def _assign(request: HttpRequest, municipality: Any, pk: int) -> str:
+    raw = request.POST.get("assignee", "")
+    assignee = None
+    if raw:
+        assignee = get_user_model().objects.filter(municipality=municipality, pk=_pk(raw)).first()
+        if assignee is None:
+            raise ValidationFailed(_("Επιλέξτε υπάλληλο του δήμου."), field="assignee")
+    services.application_assign(
+        application_id=pk, municipality=municipality, actor=request.user, assignee=assignee
+    )
+    return _("Η ανάθεση αποθηκεύτηκε.")
+
+
+def _forward(request: HttpRequest, municipality: Any, pk: int) -> str:
+    raw = request.POST.get("department", "")
+    department = Department.objects.filter(municipality=municipality, pk=_pk(raw)).first()
+    if department is None:
+        raise ValidationFailed(_("Επιλέξτε υπηρεσία του δήμου."), field="department")
+    services.application_forward(
+        application_id=pk,
+        municipality=municipality,
+        actor=request.user,
+        department=department,
+        comment=request.POST.get("comment", ""),
+    )
+    return _("Η αίτηση διαβιβάστηκε.")
+
+
+def _reissue(request: HttpRequest, municipality: Any, pk: int) -> str:
+    services.document_reissue(
+        application_id=pk, municipality=municipality, actor=request.user, base_url=base_url(request)
+    )
+    return _("Εκδόθηκε νέο έγγραφο· το προηγούμενο σημειώθηκε ως αντικατασταθέν.")
+
+
+_ACTIONS: dict[str, Callable[[HttpRequest, Any, int], str]] = {
+    "transition": _transition,
+    "note": _note,
+    "message": _note,
+    "assign": _assign,
+    "forward": _forward,
+    "reissue": _reissue,
+}
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_POST
+def staff_application_action(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality, _application = _staff_app(request, pk)
+    action = _ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Άγνωστη ενέργεια."))
+    else:
+        done = run_service(lambda: action(request, municipality, pk), request=request)
+        if done is not None:
+            messages.success(request, done)
+    return redirect("services:staff_application", pk=pk)
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_GET
+def staff_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    municipality, application = _staff_app(request, pk)
+    attachment = application.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    audit_record(
+        action="services.attachment_viewed", actor=request.user, obj=attachment, municipality=municipality
+    )
+    return file_response(attachment.file, attachment.filename, attachment.content_type)
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_GET
+def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    document = tenant_get_or_404(IssuedDocument, municipality, pk=pk)
+    return file_response(document.pdf, f"{document.code}.pdf", "application/pdf")
+
+
+@staff_required(roles=SERVICE_ROLES)
+@require_POST
+def staff_document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = require_municipality(request)
+    document = tenant_get_or_404(IssuedDocument, municipality, pk=pk)
+    revoked = run_service(
+        lambda: services.document_revoke(
+            document_id=pk,
+            municipality=municipality,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        ),
+        request=request,
+    )
+    if revoked is not None:
+        messages.success(request, _("Το έγγραφο ανακλήθηκε."))
+    return redirect("services:staff_application", pk=document.application_id)
