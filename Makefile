@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_ENV := DEBUG=true DIMOS_DEMO=true
 
-.PHONY: demo test lint format e2e bench install install-test migrate demo-data messages check-deploy clean
+.PHONY: demo serve test lint format e2e bench install install-test migrate demo-data messages check-deploy clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Dimos needs Python 3.11 or newer")'
@@ -41,6 +41,15 @@ demo: demo-data
 	@echo "  API docs     : http://$(HOST):$(PORT)/api/docs/"
 	@echo ""
 	$(DEMO_ENV) $(PY) manage.py demo_serve $(HOST):$(PORT)
+
+## serve: the production shape — web (gunicorn), task worker and MQTT consumer, each restarted on its own
+## by honcho from the Procfile. Settings from the environment or a .env file (copy .env.example):
+## DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), CACHE_URL (Redis), MQTT_URL.
+serve: install
+	$(VENV)/bin/honcho run $(PY) manage.py check --deploy --fail-level ERROR
+	$(VENV)/bin/honcho run $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/honcho run $(PY) manage.py migrate --noinput
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 ## test: lint, migrations check and the whole pytest suite
 test: install-test

@@ -77,6 +77,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "dimos.core.middleware.MunicipalityMiddleware",
 ]
+if not DEBUG:
+    # Production serves its collected static files itself (below, "Files"); development and
+    # the tests let runserver and the live server serve them from the apps' folders.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "dimos.urls"
 WSGI_APPLICATION = "dimos.wsgi.application"
@@ -197,6 +201,18 @@ STATICFILES_DIRS = [
     BASE_DIR / "dimos" / "static",
     Path(importlib.util.find_spec("leaflet").origin).parent / "static",
 ]
+# In production static files are served by the application itself through WhiteNoise:
+# compressed, with content-hashed names cached for a year; nginx in front only
+# terminates TLS (docs/deploy/). Development and the test suite serve them unhashed,
+# straight from the apps' folders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 # Uploads are private: there is deliberately no MEDIA_URL route; files are
 # served only by permission-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
@@ -275,6 +291,9 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is probed over plain HTTP by load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Reverse proxies whose X-Forwarded-For is believed (the nginx in front: 127.0.0.1).
+# Empty: REMOTE_ADDR is the client (dimos/core/middleware.py, client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 X_FRAME_OPTIONS = "DENY"
 
 # --- Logging --------------------------------------------------------------------

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from dimos.core.context import current_ip
@@ -9,10 +11,21 @@ from dimos.core.tenancy import municipality_for_host
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy's address behind a load balancer; the deployment
-    # sets it correctly (documented in docs/operations.md) rather than trusting
-    # a client-supplied X-Forwarded-For here.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, for the audit trail and the sign-in throttle.
+
+    ``REMOTE_ADDR`` unless the request came through one of ``TRUSTED_PROXIES``
+    (the nginx in front, docs/deploy/): then the last address that proxy wrote
+    into ``X-Forwarded-For``. A header sent by anyone else is never believed,
+    or every visitor could choose the address the throttle counts.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote is None or remote not in settings.TRUSTED_PROXIES:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    try:
+        return str(ipaddress.ip_address(hops[-1]))
+    except ValueError:
+        return remote
 
 
 class RequestContextMiddleware:

@@ -105,3 +105,16 @@ def test_anonymous_header_is_cached_per_language_and_page(anon_client: Client) -
     assert "Skip to content" in english and 'href="/lang/el/?next=/"' in english
     privacy = anon_client.get("/privacy/").content.decode()
     assert 'href="/lang/el/?next=/privacy/"' in privacy
+
+
+def test_the_client_address_comes_from_a_trusted_proxy_only(rf: Any, settings: Any) -> None:
+    from dimos.core.middleware import client_ip
+
+    forged = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert client_ip(forged) == "203.0.113.9"  # nobody is trusted by default
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    assert client_ip(forged) == "203.0.113.9"  # not from the proxy: the header is ignored
+    proxied = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.1.1.1, 198.51.100.7")
+    assert client_ip(proxied) == "198.51.100.7"
+    garbage = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
+    assert client_ip(garbage) == "127.0.0.1"

@@ -1,0 +1,26 @@
+"""gunicorn settings of the production web process (`make serve`, docs/deploy/dimos-web.service).
+
+Threads beside processes (``gthread``): a slow staff page holds one thread, not a
+whole worker, so cheap requests (a health check, the public pages) are not queued
+behind it. Tune with WEB_CONCURRENCY (processes, default 2 × cores) and
+WEB_THREADS (threads per process). The access log records the path without the
+query string: query strings can carry what a person typed into a search box.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count())))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that a slow leak cannot grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
