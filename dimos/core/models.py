@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dimos.core.constants import Channel, DeliveryStatus, TaskStatus
+from dimos.core.i18n import bilingual
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Δώστε χρώμα της μορφής #RRGGBB."))
 month_day = RegexValidator(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", _("Μορφή ΜΜ-ΗΗ."))
@@ -68,7 +68,7 @@ class Municipality(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language."""
-        return self.name_en if (get_language() or "el").startswith("en") else self.name_el
+        return bilingual(self.name_el, self.name_en)
 
 
 class TenantModel(models.Model):
@@ -159,7 +159,7 @@ class MunicipalUnit(TenantModel):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "el").startswith("en") else self.name_el
+        return bilingual(self.name_el, self.name_en)
 
 
 class Department(TenantModel):
@@ -190,7 +190,7 @@ class Department(TenantModel):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "el").startswith("en") else self.name_el
+        return bilingual(self.name_el, self.name_en)
 
 
 class AuditEvent(models.Model):
