@@ -305,8 +305,10 @@ def device_set_active(*, municipality: Municipality, device_id: int, active: boo
 
 
 @transaction.atomic
-def device_delete(*, municipality: Municipality, device_id: int, actor: Any) -> None:
-    """Delete a device registered by mistake; one with readings is refused (deactivate it instead)."""
+def device_delete(*, municipality: Municipality, device_id: int, actor: Any) -> Device:
+    """Delete a device registered by mistake; one with readings is refused (deactivate it instead).
+
+    Returns the deleted device (no longer in the database)."""
     device = Device.objects.select_for_update().filter(municipality=municipality, pk=device_id).first()
     if device is None:
         raise NotFound(_("Η συσκευή δεν βρέθηκε."))
@@ -318,3 +320,4 @@ def device_delete(*, municipality: Municipality, device_id: int, actor: Any) -> 
         )
     audit_record(action="sensors.device_deleted", actor=actor, obj=device, old=_audit_view(device))
     device.delete()
+    return device
