@@ -307,13 +307,7 @@ def device_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {"device": d, "online": selectors.is_online(d, now), "seen": selectors.last_seen(d)} for d in page
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "sensors/device_list.html",
-        {"filters": filters, "page": page, "rows": rows, "query": query.urlencode()},
-    )
+    return render(request, "sensors/device_list.html", {"filters": filters, "page": page, "rows": rows})
 
 
 def _device_form(request: HttpRequest, device: Device | None) -> HttpResponse:
