@@ -50,13 +50,7 @@ from dimos.sensors.services.devices import (
     device_validate_static,
     ngsi_id_for,
 )
-from dimos.sensors.services.ingest import (
-    IngestOutcome,
-    ItemResult,
-    LatestState,
-    ReadingIn,
-    readings_ingest,
-)
+from dimos.sensors.services.ingest import IngestOutcome, ItemResult, LatestState, ReadingIn, readings_ingest
 from dimos.sensors.services.rollups import readings_purge, rollups_compute
 
 __all__ = [

@@ -20,18 +20,8 @@ from dimos.core.services import audit_record
 from dimos.core.tasks import task_enqueue
 from dimos.sensors import schemas
 from dimos.sensors.actions import alarm_actions
-from dimos.sensors.constants import (
-    ALARM_TRANSITIONS,
-    AlarmStatus,
-    Direction,
-    RuleKind,
-)
-from dimos.sensors.models import (
-    Alarm,
-    AlarmEvent,
-    Device,
-    Rule,
-)
+from dimos.sensors.constants import ALARM_TRANSITIONS, AlarmStatus, Direction, RuleKind
+from dimos.sensors.models import Alarm, AlarmEvent, Device, Rule
 
 log = logging.getLogger("dimos.sensors")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -16,13 +15,7 @@ from django.utils.translation import gettext as _
 from dimos.core.exceptions import NotFound, ValidationFailed
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record
-from dimos.sensors.models import (
-    Credential,
-    Device,
-)
-
-log = logging.getLogger("dimos.sensors")
-
+from dimos.sensors.models import Credential, Device
 
 TOKEN_PREFIX = "dms"  # noqa: S105 (a public prefix, not a secret)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 from typing import Any
@@ -17,15 +16,8 @@ from dimos.core.geo import geometry, municipality_contains, unit_at, valid_lat_l
 from dimos.core.models import Municipality, MunicipalUnit
 from dimos.core.services import audit_record
 from dimos.sensors import schemas
-from dimos.sensors.models import (
-    Device,
-    DeviceState,
-    Reading,
-    VendorMapping,
-)
+from dimos.sensors.models import Device, DeviceState, Reading, VendorMapping
 from dimos.sensors.services.device_types import device_type_get
-
-log = logging.getLogger("dimos.sensors")
 
 
 class UnitLocator:

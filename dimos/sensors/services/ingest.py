@@ -10,7 +10,6 @@ is stored whole or not at all; invalid items never block valid ones.
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,19 +20,10 @@ from django.utils.translation import gettext as _
 
 from dimos.core.models import Municipality
 from dimos.sensors import schemas
-from dimos.sensors.constants import (
-    FUTURE_TOLERANCE_SECONDS,
-)
-from dimos.sensors.models import (
-    Credential,
-    Device,
-    DeviceState,
-    Reading,
-)
+from dimos.sensors.constants import FUTURE_TOLERANCE_SECONDS
+from dimos.sensors.models import Credential, Device, DeviceState, Reading
 from dimos.sensors.services.alarms import rules_evaluate
 from dimos.sensors.services.device_types import device_types_by_pk
-
-log = logging.getLogger("dimos.sensors")
 
 
 @dataclass

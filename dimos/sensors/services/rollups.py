@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -12,12 +11,7 @@ from django.utils.translation import gettext as _
 
 from dimos.core.exceptions import ValidationFailed
 from dimos.core.models import Municipality
-from dimos.sensors.models import (
-    Reading,
-    Rollup,
-)
-
-log = logging.getLogger("dimos.sensors")
+from dimos.sensors.models import Reading, Rollup
 
 
 def _hour(t: datetime) -> datetime:
