@@ -24,4 +24,10 @@ class ReportsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from django.apps import apps
+
         from dimos.reports import tasks  # noqa: F401  (task registration)
+
+        if apps.is_installed("dimos.sensors"):
+            # Registers the "report" alarm action (dimos.sensors.actions.alarm_actions).
+            from dimos.reports import sensor_actions  # noqa: F401

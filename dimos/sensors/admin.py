@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from dimos.core.admin import TenantAdmin
 from dimos.core.geo import unit_at
-from dimos.sensors.models import Device, DeviceType, ListingVersion, VendorMapping
+from dimos.sensors.models import Device, DeviceType, VendorMapping
 
 
 @admin.register(DeviceType)
@@ -39,12 +39,6 @@ class DeviceAdmin(TenantAdmin):
         )
         if unit != obj.unit:
             Device.objects.filter(pk=obj.pk).update(unit=unit)
-
-    def delete_queryset(self, request: Any, queryset: Any) -> None:
-        municipalities = set(queryset.values_list("municipality_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for municipality_id in municipalities:
-            ListingVersion.bump(municipality_id)
 
 
 @admin.register(VendorMapping)

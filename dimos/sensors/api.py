@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -35,34 +36,40 @@ def readings_batch(request: HttpRequest) -> JsonResponse:
         return _problem(
             415,
             "unsupported_media_type",
-            "Μη υποστηριζόμενος τύπος περιεχομένου",
-            "Στείλτε Content-Type: application/json.",
+            _("Μη υποστηριζόμενος τύπος περιεχομένου"),
+            _("Στείλτε Content-Type: application/json."),
         )
     credential = request_credential(request)
     if credential is None:
         return _problem(
             401,
             "not_authenticated",
-            "Χρειάζεται διαπιστευτήριο",
-            "Λείπει, είναι λάθος ή έχει ανακληθεί το διαπιστευτήριο ενσωμάτωσης (Authorization: Bearer …).",
+            _("Χρειάζεται διαπιστευτήριο"),
+            _(
+                "Λείπει, είναι λάθος ή έχει ανακληθεί το διαπιστευτήριο ενσωμάτωσης (Authorization: Bearer …)."
+            ),
         )
     try:
         body: Any = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         return _problem(
-            400, "malformed_json", "Μη έγκυρο JSON", "Το σώμα του αιτήματος δεν είναι έγκυρο JSON."
+            400, "malformed_json", _("Μη έγκυρο JSON"), _("Το σώμα του αιτήματος δεν είναι έγκυρο JSON.")
         )
     readings = body.get("readings") if isinstance(body, dict) else body
     if not isinstance(readings, list) or not readings:
         return _problem(
-            400, "invalid", "Μη έγκυρο αίτημα", 'Στείλτε {"readings": [...]} με τουλάχιστον μία μέτρηση.'
+            400,
+            "invalid",
+            _("Μη έγκυρο αίτημα"),
+            _('Στείλτε {"readings": [...]} με τουλάχιστον μία μέτρηση.'),
         )
     if len(readings) > MAX_BATCH:
         return _problem(
             413,
             "batch_too_large",
-            "Πολύ μεγάλη δέσμη",
-            f"Έως {MAX_BATCH} μετρήσεις ανά αίτημα· στάλθηκαν {len(readings)}.",
+            _("Πολύ μεγάλη δέσμη"),
+            _("Έως %(max)d μετρήσεις ανά αίτημα· στάλθηκαν %(sent)d.")
+            % {"max": MAX_BATCH, "sent": len(readings)},
         )
     items = []
     for raw in readings:
@@ -79,7 +86,7 @@ def readings_batch(request: HttpRequest) -> JsonResponse:
     )
     for result, raw in zip(outcome.results, readings, strict=True):
         if not isinstance(raw, dict):
-            result.error, result.field = "Κάθε μέτρηση πρέπει να είναι αντικείμενο JSON.", ""
+            result.error, result.field = _("Κάθε μέτρηση πρέπει να είναι αντικείμενο JSON."), ""
     body_out = {
         "created": outcome.created,
         "duplicates": outcome.duplicates,

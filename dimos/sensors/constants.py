@@ -41,8 +41,3 @@ ALARM_TRANSITIONS: dict[str, frozenset[str]] = {
     AlarmStatus.ACKNOWLEDGED: frozenset({AlarmStatus.RESOLVED}),
     AlarmStatus.RESOLVED: frozenset(),
 }
-
-
-class Action(models.TextChoices):
-    NOTIFY = "notify", _("Ειδοποίηση της υπηρεσίας")
-    REPORT = "report", _("Άνοιγμα αναφοράς στο σύστημα αναφορών")

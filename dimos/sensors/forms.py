@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from dimos.core.forms import AccessibleForm, AccessibleModelForm
 from dimos.core.models import Department, MunicipalUnit
 from dimos.sensors import schemas
-from dimos.sensors.actions import ACTIONS
-from dimos.sensors.constants import Action, AlarmStatus
+from dimos.sensors.actions import alarm_actions
+from dimos.sensors.constants import AlarmStatus
 from dimos.sensors.models import Device, DeviceType, Rule, VendorMapping
 
 
@@ -46,7 +46,7 @@ class RuleForm(AccessibleModelForm):
     def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(municipality=municipality)
-        self.fields["actions"].choices = [(a.value, a.label) for a in Action if a.value in ACTIONS]
+        self.fields["actions"].choices = alarm_actions.choices()
         if self.instance.pk:
             self.initial["status_values"] = ", ".join(self.instance.status_values)
         self._errors = None  # re-validate against the scoped choices

@@ -10,20 +10,19 @@ the primary key (nothing else refers to a reading's id).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.models import Department, Municipality, MunicipalUnit, TenantModel
+from dimos.core.i18n import BilingualNameMixin
+from dimos.core.models import Department, HistoryEntry, MunicipalUnit, TenantModel
 from dimos.sensors.constants import AlarmStatus, Direction, RuleKind, Source
 
 
-class DeviceType(models.Model):
+class DeviceType(BilingualNameMixin, models.Model):
     """A FIWARE Smart Data Model type; its schema lives in ``schemas.TYPES``."""
 
     code = models.CharField(_("τύπος (Smart Data Model)"), max_length=60, unique=True)
@@ -40,10 +39,6 @@ class DeviceType(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "el").startswith("en") else self.name_el
 
 
 class Device(TenantModel):
@@ -104,68 +99,6 @@ class Device(TenantModel):
 
     def __str__(self) -> str:
         return self.name or self.ngsi_id
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        ListingVersion.bump(self.municipality_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        result = super().delete(*args, **kwargs)
-        ListingVersion.bump(self.municipality_id)
-        return result
-
-
-def _new_token() -> str:
-    import secrets
-
-    return secrets.token_hex(8)
-
-
-class ListingVersion(models.Model):
-    """A counter per municipality, bumped in the same transaction as every write that changes
-    what the NGSI-LD listing shows (devices and their latest state). The listing's response
-    cache is keyed by it: every process (web, MQTT consumer, worker) sees the same counter,
-    no signal or in-process invalidation is involved."""
-
-    municipality = models.OneToOneField(
-        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
-    counter = models.BigIntegerField(default=0)
-    # New with every row: a database rebuilt from scratch never repeats an earlier (token, counter).
-    token = models.CharField(max_length=16, default=_new_token)
-
-    class Meta:
-        verbose_name = _("έκδοση καταλόγου NGSI-LD")
-        verbose_name_plural = _("εκδόσεις καταλόγου NGSI-LD")
-
-    def __str__(self) -> str:
-        return f"{self.token}.{self.counter}"
-
-    @classmethod
-    def bump(cls, municipality_id: int) -> None:
-        if not cls.objects.filter(municipality_id=municipality_id).update(counter=models.F("counter") + 1):
-            # First write of this municipality: start above the 0 that readers assume for a missing row.
-            from django.db import IntegrityError, transaction
-
-            try:
-                with transaction.atomic():
-                    cls.objects.create(municipality_id=municipality_id, counter=1)
-            except IntegrityError:
-                cls.objects.filter(municipality_id=municipality_id).update(counter=models.F("counter") + 1)
-
-    @classmethod
-    def current(cls, municipality_id: int) -> str:
-        from django.db import connection
-
-        # Plain SQL: read on every listing request, where building an ORM query costs more
-        # than running it.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'SELECT token, counter FROM "{cls._meta.db_table}" WHERE municipality_id = %s',  # noqa: S608 (constants only)
-                [municipality_id],
-            )
-            row = cursor.fetchone()
-        return f"{row[0]}.{row[1]}" if row else "0"
 
 
 class DeviceState(TenantModel):
@@ -357,20 +290,11 @@ class Alarm(TenantModel):
         return f"{self.rule.name}: {self.device}"
 
 
-class AlarmEvent(models.Model):
-    """Append-only history of an alarm's transitions."""
+class AlarmEvent(HistoryEntry):
+    """Append-only history of an alarm's transitions (who, when, from, to, comment)."""
 
     alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=14, blank=True)
-    to_status = models.CharField(max_length=14)
-    comment = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
+    class Meta(HistoryEntry.Meta):
+        verbose_name = _("μεταβολή συναγερμού")
+        verbose_name_plural = _("ιστορικό συναγερμών")

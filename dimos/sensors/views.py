@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dimos.core.exceptions import ApplicationError
+from dimos.core.forms import run_service
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
 from dimos.sensors import eaqi, schemas, selectors, services
 from dimos.sensors.charts import line_chart
@@ -191,18 +191,18 @@ def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alarm = tenant_get_or_404(Alarm.objects.select_related("device", "rule", "assignee"), municipality, pk=pk)
     form = AlarmTransitionForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.alarm_transition(
+        moved = run_service(
+            lambda: services.alarm_transition(
                 municipality=municipality,
                 alarm_id=alarm.pk,
                 to_status=form.cleaned_data["status"],
                 actor=request.user,
                 comment=form.cleaned_data["comment"],
                 assignee=form.cleaned_data["assignee"],
-            )
-        except ApplicationError as exc:
-            form.add_error("status", exc.message)
-        else:
+            ),
+            form=form,
+        )
+        if moved is not None:
             messages.success(request, _("Ο συναγερμός ενημερώθηκε."))
             return redirect("sensors:alarm_detail", pk=alarm.pk)
     return render(
@@ -230,11 +230,7 @@ def _rule_form(request: HttpRequest, rule: Rule) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         rule = form.save(commit=False)
         rule.municipality = municipality
-        try:
-            services.rule_save(rule=rule, actor=request.user)
-        except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+        if run_service(lambda: services.rule_save(rule=rule, actor=request.user), form=form) is not None:
             messages.success(request, _("Ο κανόνας αποθηκεύτηκε."))
             return redirect("sensors:rules")
     return render(request, "sensors/rule_form.html", {"form": form, "rule": rule})
@@ -257,17 +253,18 @@ def credentials(request: HttpRequest) -> HttpResponse:
     form = CredentialForm(request.POST or None, municipality=municipality)
     token = None
     if request.method == "POST" and form.is_valid():
-        try:
-            _credential, token = services.credential_create(
+        created = run_service(
+            lambda: services.credential_create(
                 municipality=municipality,
                 name=form.cleaned_data["name"],
                 vendor=form.cleaned_data["vendor"],
                 device=form.cleaned_data["device"],
                 actor=request.user,
-            )
-        except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+            ),
+            form=form,
+        )
+        if created is not None:
+            token = created[1]
             form = CredentialForm(municipality=municipality)
     items = Credential.objects.filter(municipality=municipality).select_related("device")
     response = render(
@@ -310,13 +307,7 @@ def device_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {"device": d, "online": selectors.is_online(d, now), "seen": selectors.last_seen(d)} for d in page
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "sensors/device_list.html",
-        {"filters": filters, "page": page, "rows": rows, "query": query.urlencode()},
-    )
+    return render(request, "sensors/device_list.html", {"filters": filters, "page": page, "rows": rows})
 
 
 def _device_form(request: HttpRequest, device: Device | None) -> HttpResponse:
@@ -325,8 +316,8 @@ def _device_form(request: HttpRequest, device: Device | None) -> HttpResponse:
     form = DeviceForm(request.POST or None, initial=initial, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            saved = services.device_register(
+        saved = run_service(
+            lambda: services.device_register(
                 municipality=municipality,
                 actor=request.user,
                 device_id=device.pk if device else None,
@@ -339,10 +330,10 @@ def _device_form(request: HttpRequest, device: Device | None) -> HttpResponse:
                 ttn_device_id=data["ttn_device_id"],
                 dev_eui=data["dev_eui"],
                 mapping=data["mapping"],
-            )
-        except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+            ),
+            form=form,
+        )
+        if saved is not None:
             if saved.lat is not None and saved.unit is None:
                 messages.warning(
                     request,
@@ -390,10 +381,11 @@ def device_activation(request: HttpRequest, pk: int) -> HttpResponse:
 def device_remove(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     device = tenant_get_or_404(Device, municipality, pk=pk)
-    try:
-        services.device_delete(municipality=municipality, device_id=device.pk, actor=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    deleted = run_service(
+        lambda: services.device_delete(municipality=municipality, device_id=device.pk, actor=request.user),
+        request=request,
+    )
+    if deleted is None:
         return redirect("sensors:device_edit", pk=device.pk)
     messages.success(request, _("Η συσκευή διαγράφηκε."))
     return redirect("sensors:device_list")

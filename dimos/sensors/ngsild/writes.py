@@ -14,7 +14,7 @@ from dimos.core.geo import unit_at
 from dimos.core.models import Municipality
 from dimos.sensors import schemas, services
 from dimos.sensors.constants import Source
-from dimos.sensors.models import Credential, Device, DeviceState, DeviceType, ListingVersion
+from dimos.sensors.models import Credential, Device, DeviceState, DeviceType
 from dimos.sensors.ngsild.convert import Parsed
 from dimos.sensors.ngsild.errors import NgsiError
 
@@ -160,8 +160,6 @@ def entities_write(
         services.readings_ingest(
             municipality=municipality, items=items, source=Source.NGSILD, credential=credential
         )
-    if to_create or to_update:
-        ListingVersion.bump(municipality.pk)
     outcome.created = [d.ngsi_id for _, d in to_create]
     outcome.updated = [d.ngsi_id for _, d in to_update]
     return outcome
@@ -186,7 +184,6 @@ def _reset_missing(pairs: list[tuple[Parsed, Device]]) -> None:
             dirty.append(state)
     if dirty:
         DeviceState.objects.bulk_update(dirty, ["values", "observed"])
-        ListingVersion.bump(dirty[0].municipality_id)
 
 
 @transaction.atomic

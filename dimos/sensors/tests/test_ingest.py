@@ -168,3 +168,16 @@ def test_pipeline_queries_do_not_grow_with_batch(serres: Any, django_assert_max_
     with django_assert_max_num_queries(12):
         outcome = services.readings_ingest(municipality=serres, items=items, source=Source.HTTP)
     assert outcome.created == 50
+
+
+def test_the_door_answers_in_the_callers_language(token: str, spot: Any) -> None:
+    client = Client(HTTP_HOST=SERRES_HOST, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
+    body = {"readings": [{"device": "nope", "observedAt": ts(), "values": {"status": "free"}}, "x"]}
+    response = client.post(URL, data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 207
+    errors = [r["error"] for r in response.json()["results"]]
+    assert errors == ["Unknown device.", "Every reading must be a JSON object."]
+    too_many = {"readings": [{}] * (MAX_BATCH + 1)}
+    problem = client.post(URL, data=json.dumps(too_many), content_type="application/json").json()
+    assert problem["title"] == "Batch too large"
+    assert problem["detail"] == f"At most {MAX_BATCH} readings per request; {MAX_BATCH + 1} were sent."

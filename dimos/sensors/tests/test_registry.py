@@ -245,6 +245,10 @@ def test_list_filters_search_and_paging(
     second = alice_client.get(LIST, {"type": "ParkingSpot", "page": 2})
     assert len(second.context["rows"]) == 6
     assert "type=ParkingSpot&amp;page=2" in first.content.decode()
+    # Every filter survives paging, in both directions (the one pager, {% querystring %}).
+    searched = alice_client.get(LIST, {"q": "bulk", "status": "offline", "page": 2}).content.decode()
+    assert 'href="?q=bulk&amp;status=offline&amp;page=1"' in searched
+    assert len(alice_client.get(LIST, {"q": "bulk", "status": "offline"}).context["rows"]) == 25
 
 
 def test_registry_is_linked_and_staff_only(alice_client: Any, anon_client: Any, citizen: Any) -> None:

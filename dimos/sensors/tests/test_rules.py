@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dimos.core.exceptions import TransitionNotAllowed, ValidationFailed
 from dimos.core.tasks import tasks_run_pending
@@ -164,3 +164,16 @@ def test_notify_action_emails_the_department(serres: Any, lamp: Any, lighting: A
     tasks_run_pending()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["light@serres.example"]
     assert "Φωτιστικό 7" in mail.outbox[0].subject
+
+
+def test_alarm_history_has_the_municipality_and_stored_text_is_in_the_site_language(
+    serres: Any, bin_: Any
+) -> None:
+    rule(serres, "WasteContainer", name="Σιωπηλός κάδος", kind=RuleKind.SILENT, silent_hours=1)
+    bin_.created_at = timezone.now() - timedelta(days=1)
+    bin_.save()
+    with translation.override("en"):  # e.g. a request in English runs the check
+        (alarm,) = services.alarms_check_silent(municipality=serres, now=timezone.now() + timedelta(hours=2))
+    assert alarm.message == "Σιωπηλός κάδος: καμία μέτρηση για 1 ώρα"
+    event = AlarmEvent.objects.get(alarm=alarm)
+    assert event.municipality_id == serres.pk and event.comment == alarm.message
