@@ -242,6 +242,9 @@ SMS_BACKEND = env_str("SMS_BACKEND", "dimos.core.sms.ConsoleSmsBackend")
 # means such requests get a 404.
 DIMOS_DEFAULT_MUNICIPALITY = env_str("DIMOS_DEFAULT_MUNICIPALITY", "serres")
 DIMOS_PUBLIC_BASE_URL = env_str("DIMOS_PUBLIC_BASE_URL", "")
+# How long an anonymous NGSI-LD listing may be served from the shared micro-cache
+# (dimos/sensors/ngsild/listing.py); 0 turns it off.
+SENSORS_NGSILD_LISTING_CACHE_SECONDS = env_int("SENSORS_NGSILD_LISTING_CACHE_SECONDS", 2, minimum=0)
 
 # --- Tasks ----------------------------------------------------------------------
 TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)

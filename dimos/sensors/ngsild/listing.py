@@ -55,7 +55,7 @@ from dimos.sensors.ngsild.query import (
 
 
 def listing_cache_seconds() -> float:
-    return float(getattr(settings, "SENSORS_NGSILD_LISTING_CACHE_SECONDS", 2))
+    return float(settings.SENSORS_NGSILD_LISTING_CACHE_SECONDS)
 
 
 def _now() -> float:
