@@ -49,6 +49,7 @@ serve: install
 	$(VENV)/bin/honcho run $(PY) manage.py check --deploy --fail-level ERROR
 	$(VENV)/bin/honcho run $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/honcho run $(PY) manage.py migrate --noinput
+	$(VENV)/bin/honcho run $(PY) manage.py sensors_sync_types
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 ## test: lint, migrations check and the whole pytest suite

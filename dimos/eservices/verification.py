@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from dimos.core.middleware import client_ip
 from dimos.core.models import Municipality
 from dimos.core.versions import data_changed, data_version
 from dimos.eservices.constants import DOCUMENTS_TOPIC, VERIFY_RATE_PER_MINUTE
@@ -49,7 +50,7 @@ def verification_result(*, municipality: Municipality, code: str) -> DocumentSum
 
 def rate_limited(request: HttpRequest) -> bool:
     """Fixed-window limit per client address (Django cache); true when over."""
-    ip = request.META.get("REMOTE_ADDR", "unknown")
+    ip = client_ip(request) or "unknown"
     window = int(timezone.now().timestamp() // 60)
     key = f"services:verify_rate:{hashlib.sha256(ip.encode()).hexdigest()[:16]}:{window}"
     if cache.add(key, 1, 90):
