@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dimos.core.middleware.RequestContextMiddleware",
+    "dimos.core.badinput.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dimos.core.middleware.GreekFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -232,6 +233,10 @@ TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
 TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 300, minimum=10)
 
 # --- REST API -------------------------------------------------------------------
+# Deepest nesting of arrays and objects accepted in a JSON body on every JSON door
+# (REST, NGSI-LD, the HTTP batch, MQTT): our payloads need fewer than ten levels.
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 32, minimum=8)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -240,6 +245,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dimos.core.problems.problem_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "dimos.core.badinput.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/min"),
         "user": env_str("API_THROTTLE_USER", "600/min"),
