@@ -165,6 +165,9 @@ AUTH_PASSWORD_VALIDATORS = [
 STAFF_TOTP_REQUIRED = env_bool("STAFF_TOTP_REQUIRED", not DEBUG)
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 900, minimum=1)
+# Failures from one address before it is refused for the accounts that failed from it
+# (never for others: an office shares one NAT address). See dimos/accounts/throttle.py.
+LOGIN_THROTTLE_ADDRESS_ATTEMPTS = env_int("LOGIN_THROTTLE_ADDRESS_ATTEMPTS", 50, minimum=1)
 
 # Citizen identity providers (gov.gr / TaxisNet OAuth 2.0, generic OIDC).
 TAXISNET_CLIENT_ID = env_str("TAXISNET_CLIENT_ID", "")

@@ -99,15 +99,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
-        keys = {"user": username, "ip": client_ip(request) or ""}
-        blocked = throttle.check("login", keys)
+        address = client_ip(request) or ""
+        blocked = throttle.sign_in_blocked("login", account=username, address=address)
         if blocked:
             form.add_error(None, _throttled_message(blocked))
             status = 429
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None or not is_staff_account(user):
-                throttle.record_failure("login", keys)
+                throttle.sign_in_failed("login", account=username, address=address)
                 audit_record(
                     action="accounts.login_failed",
                     municipality=municipality,
@@ -121,7 +121,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 confirmed = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
                 return redirect("accounts:totp" if confirmed else "accounts:totp_enrol")
             else:
-                throttle.reset("login", "user", username)
+                throttle.sign_in_succeeded("login", account=username)
                 login(request, user, backend=BACKEND)
                 audit_record(
                     action="accounts.login",
@@ -157,8 +157,8 @@ def _pending_user(request: HttpRequest) -> tuple[Any, dict[str, Any]] | tuple[No
 
 def _finish_staff_login(request: HttpRequest, user: Any, pending: dict[str, Any]) -> HttpResponse:
     request.session.pop(PENDING_KEY, None)
-    throttle.reset("login", "user", user.username)
-    throttle.reset("totp", "user", str(user.pk))
+    throttle.sign_in_succeeded("login", account=user.username)
+    throttle.sign_in_succeeded("totp", account=str(user.pk))
     login(request, user, backend=BACKEND)
     audit_record(
         action="accounts.login",
@@ -171,14 +171,14 @@ def _finish_staff_login(request: HttpRequest, user: Any, pending: dict[str, Any]
 
 
 def _totp_attempt(request: HttpRequest, user: Any, form: TOTPForm) -> tuple[bool, int]:
-    keys = {"user": str(user.pk), "ip": client_ip(request) or ""}
-    blocked = throttle.check("totp", keys)
+    account, address = str(user.pk), client_ip(request) or ""
+    blocked = throttle.sign_in_blocked("totp", account=account, address=address)
     if blocked:
         form.add_error("code", _throttled_message(blocked))
         return False, 429
     if totp_verify(user=user, code=form.cleaned_data["code"]):
         return True, 200
-    throttle.record_failure("totp", keys)
+    throttle.sign_in_failed("totp", account=account, address=address)
     audit_record(
         action="accounts.login_failed",
         actor=None,

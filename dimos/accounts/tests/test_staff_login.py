@@ -160,14 +160,41 @@ def test_throttle_per_username(alice: Any, bob: Any, settings: Any) -> None:
     assert _password_step(client, username="bob").status_code == 302
 
 
-def test_throttle_per_ip(alice: Any, bob: Any, settings: Any) -> None:
+def test_failures_from_one_address_never_lock_out_another_account(
+    alice: Any, bob: Any, settings: Any
+) -> None:
+    """An office behind one NAT address: guesses at other accounts do not lock bob out."""
     settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    settings.LOGIN_THROTTLE_ADDRESS_ATTEMPTS = 5
+    client = Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.9")
+    for name in ("x1", "x2", "x3", "x4", "x5", "x6"):
+        _password_step(client, username=name, password="wrong")
+    assert _password_step(client, username="bob").status_code == 302
+
+
+def test_an_address_over_its_limit_is_refused_for_the_accounts_it_failed_on(
+    alice: Any, bob: Any, settings: Any
+) -> None:
+    settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    settings.LOGIN_THROTTLE_ADDRESS_ATTEMPTS = 4
     client = Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.9")
     for name in ("x1", "x2", "x3"):
         _password_step(client, username=name, password="wrong")
-    assert _password_step(client, username="bob").status_code == 429
-    other = Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.10")
-    assert _password_step(other, username="bob").status_code == 302
+    _password_step(client, username="alice", password="wrong")  # the address's 4th failure
+    # alice failed from this address: refused here, even with her right password …
+    assert _password_step(client, username="alice").status_code == 429
+    # … but not from her own desk, and bob (no failure from here) still signs in here.
+    assert _password_step(Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.10")).status_code == 302
+    assert _password_step(client, username="bob").status_code == 302
+
+
+def test_throttle_keys_hold_no_username_or_address(alice: Any, settings: Any) -> None:
+    from django.core.cache import cache
+
+    client = Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.77")
+    _password_step(client, password="wrong")
+    keys = list(cache._cache.keys())  # type: ignore[attr-defined]
+    assert keys and not any("alice" in key or "10.9.9.77" in key for key in keys)
 
 
 def test_throttle_window_ends(alice: Any, settings: Any, monkeypatch: Any) -> None:
