@@ -167,6 +167,8 @@ LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 900, minimum=1)
 # Failures from one address before it is refused for the accounts that failed from it
 # (never for others: an office shares one NAT address). See dimos/accounts/throttle.py.
+# How long an administrator's one-time TOTP enrolment code stays valid (dimos/accounts/enrolment.py).
+TOTP_ENROLMENT_CODE_HOURS = env_int("TOTP_ENROLMENT_CODE_HOURS", 72, minimum=1)
 LOGIN_THROTTLE_ADDRESS_ATTEMPTS = env_int("LOGIN_THROTTLE_ADDRESS_ATTEMPTS", 50, minimum=1)
 
 # Citizen identity providers (gov.gr / TaxisNet OAuth 2.0, generic OIDC).
