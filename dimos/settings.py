@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dimos.core.middleware.RequestContextMiddleware",
+    "dimos.core.badinput.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dimos.core.middleware.GreekFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
 STAFF_TOTP_REQUIRED = env_bool("STAFF_TOTP_REQUIRED", not DEBUG)
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 900, minimum=1)
+# Failures from one address before it is refused for the accounts that failed from it
+# (never for others: an office shares one NAT address). See dimos/accounts/throttle.py.
+# How long an administrator's one-time TOTP enrolment code stays valid (dimos/accounts/enrolment.py).
+TOTP_ENROLMENT_CODE_HOURS = env_int("TOTP_ENROLMENT_CODE_HOURS", 72, minimum=1)
+LOGIN_THROTTLE_ADDRESS_ATTEMPTS = env_int("LOGIN_THROTTLE_ADDRESS_ATTEMPTS", 50, minimum=1)
 
 # Citizen identity providers (gov.gr / TaxisNet OAuth 2.0, generic OIDC).
 TAXISNET_CLIENT_ID = env_str("TAXISNET_CLIENT_ID", "")
@@ -251,6 +257,10 @@ TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
 TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 300, minimum=10)
 
 # --- REST API -------------------------------------------------------------------
+# Deepest nesting of arrays and objects accepted in a JSON body on every JSON door
+# (REST, NGSI-LD, the HTTP batch, MQTT): our payloads need fewer than ten levels.
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 32, minimum=8)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -259,6 +269,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dimos.core.problems.problem_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "dimos.core.badinput.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/min"),
         "user": env_str("API_THROTTLE_USER", "600/min"),

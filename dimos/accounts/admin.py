@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -11,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dimos.accounts.enrolment import totp_enrolment_code_issue
 from dimos.accounts.models import ExternalIdentity, User
-from dimos.accounts.services import totp_reset
 from dimos.core.admin import TenantAdmin
+from dimos.core.exceptions import ApplicationError
 
 
 @admin.register(User)
@@ -66,21 +68,29 @@ def staff_login_redirect(request: HttpRequest, extra_context: Any = None) -> Htt
 admin.site.login = staff_login_redirect  # type: ignore[method-assign]
 
 
-@admin.action(description=_("Μηδενισμός συσκευής TOTP (νέα καταχώριση στην επόμενη σύνδεση)"))
-def reset_totp(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet) -> None:
-    count = 0
+@admin.action(description=_("Κωδικός ενεργοποίησης δεύτερου παράγοντα (νέα καταχώριση TOTP)"))
+def issue_totp_enrolment_code(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet
+) -> None:
+    """Issue a one-time enrolment code per selected staff member, shown once to the administrator."""
     for user in queryset:
-        if totp_reset(user=user, actor=request.user, municipality=getattr(request, "municipality", None)):
-            count += 1
-    modeladmin.message_user(
-        request,
-        _("Μηδενίστηκαν %(count)s συσκευές TOTP. Οι υπάλληλοι θα καταχωρίσουν νέα στην επόμενη σύνδεση.")
-        % {"count": count},
-        messages.SUCCESS,
-    )
+        try:
+            code = totp_enrolment_code_issue(user=user, actor=request.user)
+        except ApplicationError as exc:
+            modeladmin.message_user(request, f"{user.username}: {exc.message}", messages.ERROR)
+            continue
+        modeladmin.message_user(
+            request,
+            _(
+                "Κωδικός ενεργοποίησης για %(user)s: %(code)s — δώστε τον στον υπάλληλο αυτοπροσώπως. "
+                "Ισχύει μία φορά, για %(hours)s ώρες· η προηγούμενη συσκευή TOTP καταργήθηκε."
+            )
+            % {"user": user.username, "code": code, "hours": settings.TOTP_ENROLMENT_CODE_HOURS},
+            messages.WARNING,
+        )
 
 
-UserAdmin.actions = [reset_totp]
+UserAdmin.actions = [issue_totp_enrolment_code]
 
 
 @admin.register(ExternalIdentity)

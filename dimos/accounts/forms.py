@@ -30,6 +30,19 @@ class StaffLoginForm(AccessibleForm):
     )
 
 
+class EnrolmentCodeForm(AccessibleForm):
+    enrolment_code = forms.CharField(
+        label=_("Κωδικός ενεργοποίησης"),
+        help_text=_(
+            "Τον κωδικό (π.χ. ABCD-EFGH-JKMN) σας τον δίνει ο διαχειριστής του δήμου. "
+            "Χρησιμοποιείται μία φορά, για να συνδέσετε την εφαρμογή επαλήθευσης."
+        ),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"required": _("Συμπληρώστε τον κωδικό ενεργοποίησης.")},
+    )
+
+
 class TOTPForm(AccessibleForm):
     code = forms.CharField(
         label=_("Κωδικός επαλήθευσης (6 ψηφία)"),

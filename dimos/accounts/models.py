@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dimos.core.constants import StaffRole
@@ -119,3 +120,35 @@ class TOTPDevice(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class TOTPEnrolmentCode(models.Model):
+    """A one-time code an administrator issues so a staff member can bind an authenticator.
+
+    Knowing a staff password is not enough to enrol the second factor: whoever
+    first enrols would own it. Only a hash of the code is stored; it expires and
+    is used once (``dimos/accounts/enrolment.py``).
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="totp_enrolment_code", verbose_name=_("χρήστης")
+    )
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("εκδόθηκε από"),
+    )
+    issued_at = models.DateTimeField(_("εκδόθηκε"), default=timezone.now)
+    expires_at = models.DateTimeField(_("λήγει"))
+    used_at = models.DateTimeField(_("χρησιμοποιήθηκε"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("κωδικός ενεργοποίησης TOTP")
+        verbose_name_plural = _("κωδικοί ενεργοποίησης TOTP")
+
+    def __str__(self) -> str:
+        return f"TOTP enrolment code #{self.pk}"

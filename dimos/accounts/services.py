@@ -258,11 +258,3 @@ def totp_verify(*, user: Any, code: str, at: float | None = None) -> bool:
             device.save(update_fields=fields)
             return True
     return False
-
-
-@transaction.atomic
-def totp_reset(*, user: Any, actor: Any, municipality: Municipality | None) -> bool:
-    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
-    if deleted:
-        audit_record(action="accounts.totp_reset", actor=actor, obj=user, municipality=municipality)
-    return bool(deleted)

@@ -1,8 +1,17 @@
-"""Login throttling in the Django cache: a fixed window per key (username, IP, user).
+"""Login throttling in the Django cache: a fixed window per key.
 
-After ``LOGIN_THROTTLE_ATTEMPTS`` failures within ``LOGIN_THROTTLE_WINDOW``
-seconds of the first one, further attempts are refused until the window ends.
-The cache is shared between processes in production (Redis, ``CACHE_URL``).
+Sign-in steps (password, TOTP) are limited in two ways (``sign_in_blocked``):
+
+* **per account**: after ``LOGIN_THROTTLE_ATTEMPTS`` failures within
+  ``LOGIN_THROTTLE_WINDOW`` seconds of the first one, the account refuses every
+  attempt, from any address, until the window ends;
+* **per address**, with a higher limit (``LOGIN_THROTTLE_ADDRESS_ATTEMPTS``): an
+  address over it is refused only for the accounts that have failed from it. A
+  whole office behind one NAT address therefore cannot be locked out by someone
+  guessing at other accounts: a colleague's correct password still signs in.
+
+Keys hold a hash of the value, never a username or an address in clear. The
+cache is shared between processes in production (Redis, ``CACHE_URL``).
 """
 
 from __future__ import annotations
@@ -33,20 +42,52 @@ def _key(scope: str, kind: str, value: str) -> str:
     return f"dimos:throttle:{scope}:{kind}:{digest}"
 
 
-def check(scope: str, keys: dict[str, str]) -> Throttled | None:
+def _state(scope: str, kind: str, value: str) -> tuple[int, float]:
+    """Failures counted for a key in its current window, and when the window ends."""
+    base = _key(scope, kind, value)
+    values = cache.get_many([f"{base}:n", f"{base}:until"])
+    count, until = values.get(f"{base}:n") or 0, values.get(f"{base}:until") or 0
+    return (count, until) if until > time.time() else (0, 0)
+
+
+def check(scope: str, keys: dict[str, str], *, limit: int | None = None) -> Throttled | None:
     """The throttle that blocks this attempt, if any (the one that ends last)."""
-    limit = settings.LOGIN_THROTTLE_ATTEMPTS
+    limit = limit if limit is not None else settings.LOGIN_THROTTLE_ATTEMPTS
     blocked: Throttled | None = None
-    now = time.time()
     for kind, value in keys.items():
         if not value:
             continue
-        base = _key(scope, kind, value)
-        values = cache.get_many([f"{base}:n", f"{base}:until"])
-        count, until = values.get(f"{base}:n") or 0, values.get(f"{base}:until") or 0
-        if count >= limit and until > now and (blocked is None or until > blocked.retry_at):
+        count, until = _state(scope, kind, value)
+        if count >= limit and (blocked is None or until > blocked.retry_at):
             blocked = Throttled(retry_at=until)
     return blocked
+
+
+def _sign_in_keys(account: str, address: str) -> dict[str, str]:
+    return {"user": account, "ip": address, "pair": f"{address}|{account}" if address else ""}
+
+
+def sign_in_blocked(scope: str, *, account: str, address: str) -> Throttled | None:
+    """Whether a sign-in step for ``account`` from ``address`` is refused now (see the module doc)."""
+    blocked = check(scope, {"user": account})
+    if blocked or not address:
+        return blocked
+    failures, until = _state(scope, "ip", address)
+    if (
+        failures >= settings.LOGIN_THROTTLE_ADDRESS_ATTEMPTS
+        and _state(scope, "pair", f"{address}|{account}")[0]
+    ):
+        return Throttled(retry_at=until)
+    return None
+
+
+def sign_in_failed(scope: str, *, account: str, address: str) -> None:
+    """Count a failed sign-in step against the account, the address and the pair."""
+    record_failure(scope, _sign_in_keys(account, address))
+
+
+def sign_in_succeeded(scope: str, *, account: str) -> None:
+    reset(scope, "user", account)
 
 
 def record_failure(scope: str, keys: dict[str, str]) -> None:

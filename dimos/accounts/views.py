@@ -25,9 +25,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dimos.accounts import throttle
+from dimos.accounts.enrolment import totp_enrolment_code_redeem
 from dimos.accounts.forms import (
     DevIdentityForm,
     EmailForm,
+    EnrolmentCodeForm,
     PhoneCodeForm,
     PhoneForm,
     StaffLoginForm,
@@ -59,6 +61,7 @@ FLOWS_KEY = "dimos_idp_flows"
 PROVIDER_KEY = "dimos_idp_provider"
 PENDING_KEY = "dimos_pending_staff"
 PHONE_KEY = "dimos_phone_pending"
+ENROL_KEY = "dimos_totp_enrol_allowed"
 FLOW_MAX_AGE = 10 * 60
 PENDING_MAX_AGE = 5 * 60
 MAX_FLOWS = 5
@@ -99,15 +102,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
-        keys = {"user": username, "ip": client_ip(request) or ""}
-        blocked = throttle.check("login", keys)
+        address = client_ip(request) or ""
+        blocked = throttle.sign_in_blocked("login", account=username, address=address)
         if blocked:
             form.add_error(None, _throttled_message(blocked))
             status = 429
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None or not is_staff_account(user):
-                throttle.record_failure("login", keys)
+                throttle.sign_in_failed("login", account=username, address=address)
                 audit_record(
                     action="accounts.login_failed",
                     municipality=municipality,
@@ -121,7 +124,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 confirmed = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
                 return redirect("accounts:totp" if confirmed else "accounts:totp_enrol")
             else:
-                throttle.reset("login", "user", username)
+                throttle.sign_in_succeeded("login", account=username)
                 login(request, user, backend=BACKEND)
                 audit_record(
                     action="accounts.login",
@@ -157,8 +160,8 @@ def _pending_user(request: HttpRequest) -> tuple[Any, dict[str, Any]] | tuple[No
 
 def _finish_staff_login(request: HttpRequest, user: Any, pending: dict[str, Any]) -> HttpResponse:
     request.session.pop(PENDING_KEY, None)
-    throttle.reset("login", "user", user.username)
-    throttle.reset("totp", "user", str(user.pk))
+    throttle.sign_in_succeeded("login", account=user.username)
+    throttle.sign_in_succeeded("totp", account=str(user.pk))
     login(request, user, backend=BACKEND)
     audit_record(
         action="accounts.login",
@@ -171,14 +174,14 @@ def _finish_staff_login(request: HttpRequest, user: Any, pending: dict[str, Any]
 
 
 def _totp_attempt(request: HttpRequest, user: Any, form: TOTPForm) -> tuple[bool, int]:
-    keys = {"user": str(user.pk), "ip": client_ip(request) or ""}
-    blocked = throttle.check("totp", keys)
+    account, address = str(user.pk), client_ip(request) or ""
+    blocked = throttle.sign_in_blocked("totp", account=account, address=address)
     if blocked:
         form.add_error("code", _throttled_message(blocked))
         return False, 429
     if totp_verify(user=user, code=form.cleaned_data["code"]):
         return True, 200
-    throttle.record_failure("totp", keys)
+    throttle.sign_in_failed("totp", account=account, address=address)
     audit_record(
         action="accounts.login_failed",
         actor=None,
@@ -224,9 +227,11 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.warning(request, _("Η σύνδεση έληξε. Συνδεθείτε ξανά με όνομα χρήστη και κωδικό."))
         return redirect("accounts:login")
-    device = totp_device_for_enrolment(user=user)
-    if device.is_confirmed:
+    if TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
         return redirect("accounts:totp")
+    if request.session.get(ENROL_KEY) != user.pk:
+        return _enrolment_code_step(request, user)
+    device = totp_device_for_enrolment(user=user)
     form = TOTPForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -234,6 +239,7 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             ok, status = _totp_attempt(request, user, form)
             if ok:
+                request.session.pop(ENROL_KEY, None)
                 audit_record(
                     action="accounts.totp_enrolled", actor=user, obj=user, municipality=request.municipality
                 )
@@ -250,6 +256,35 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _enrolment_code_step(request: HttpRequest, user: Any) -> HttpResponse:
+    """First enrolment: the one-time code from an administrator before the authenticator's secret."""
+    form = EnrolmentCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        account, address = str(user.pk), client_ip(request) or ""
+        blocked = throttle.sign_in_blocked("totp", account=account, address=address)
+        if blocked:
+            form.add_error(None, _throttled_message(blocked))
+            status = 429
+        elif form.is_valid():
+            if totp_enrolment_code_redeem(user=user, code=form.cleaned_data["enrolment_code"]):
+                request.session[ENROL_KEY] = user.pk
+                return redirect("accounts:totp_enrol")
+            throttle.sign_in_failed("totp", account=account, address=address)
+            audit_record(
+                action="accounts.login_failed",
+                obj=user,
+                municipality=request.municipality,
+                new={"username": user.username, "step": "enrolment_code"},
+            )
+            form.add_error(
+                "enrolment_code",
+                _("Ο κωδικός ενεργοποίησης δεν είναι σωστός, έχει λήξει ή έχει ήδη χρησιμοποιηθεί."),
+            )
+    return render(request, "accounts/totp_enrolment_code.html", {"form": form}, status=status)
 
 
 @require_POST

@@ -35,6 +35,9 @@ EXTENSIONS = {
     "application/zip": "zip",
 }
 MAX_IMAGE_PIXELS = 40_000_000  # ≈ 8000 × 5000; larger is refused as a possible decompression bomb
+# Anonymous uploads (a citizen's report photo) get a lower cap: a 12-megapixel phone photo fits, and
+# nobody can make the server decode a 36-megapixel image (hundreds of MB) for free.
+ANONYMOUS_MAX_IMAGE_PIXELS = 16_000_000
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -83,23 +86,37 @@ class CleanImage:
 
 
 def sanitize_image(
-    data: bytes, *, max_side: int = 2048, thumb_side: int = 320, field: str = "photo"
+    data: bytes,
+    *,
+    max_side: int = 2048,
+    thumb_side: int = 320,
+    field: str = "photo",
+    max_pixels: int = MAX_IMAGE_PIXELS,
 ) -> CleanImage:
-    """Decode, strip all metadata, orient, downscale and re-encode an image."""
+    """Decode, strip all metadata, orient, downscale and re-encode an image.
+
+    The pixel count is read from the header and checked against ``max_pixels``
+    before anything is decoded; JPEGs are decoded at a reduced scale when the
+    result will be downscaled anyway. The output is built from the pixels alone,
+    so no metadata of any kind survives (EXIF, GPS, comments, XMP, ICC profiles).
+    """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            if probe.width * probe.height > MAX_IMAGE_PIXELS:
+            if probe.width * probe.height > max_pixels:
                 raise ValidationFailed(_("Η εικόνα έχει υπερβολικά πολλά pixel."), field=field)
             probe.verify()
         with Image.open(io.BytesIO(data)) as img:
+            if img.format == "JPEG":
+                img.draft("RGB", (max_side, max_side))
             img.load()
             img = ImageOps.exif_transpose(img)
             has_alpha = img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info)
             img = img.convert("RGBA" if has_alpha else "RGB")
             img.thumbnail((max_side, max_side))
+            img = Image.frombytes(img.mode, img.size, img.tobytes())  # pixels only: no info, no metadata
             out = io.BytesIO()
             if has_alpha:
                 img.save(out, format="PNG", optimize=True)
@@ -118,3 +135,32 @@ def sanitize_image(
         raise ValidationFailed(_("Η εικόνα έχει υπερβολικά πολλά pixel."), field=field) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationFailed(_("Το αρχείο δεν είναι έγκυρη εικόνα."), field=field) from exc
+
+
+MAX_ZIP_UNCOMPRESSED = 50 * 1024 * 1024  # an .xlsx of 10,000 inventory rows is a few MB unpacked
+MAX_ZIP_RATIO = 100  # spreadsheets compress 5-20×; 1,000× is a bomb
+
+
+def check_zip_container(
+    data: bytes, *, field: str = "file", max_uncompressed: int = MAX_ZIP_UNCOMPRESSED
+) -> None:
+    """Refuse a zip container (.xlsx, .docx, .odt) whose entries would unpack too large.
+
+    Reads only the central directory (the declared sizes), before any entry is
+    opened, so a 1 MB file that expands to 1 GiB is refused at no cost.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ValidationFailed(_("Το αρχείο είναι κατεστραμμένο ή δεν είναι έγκυρο."), field=field) from exc
+    total = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries) or 1
+    if len(entries) > 10_000 or total > max_uncompressed or total / packed > MAX_ZIP_RATIO:
+        raise ValidationFailed(
+            _("Το αρχείο αποσυμπιέζεται σε υπερβολικό μέγεθος (όριο %(mb).0f MB).")
+            % {"mb": max_uncompressed / 1_048_576},
+            field=field,
+        )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import time
+from datetime import timedelta
 from typing import Any
 
 import pyotp
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from dimos.accounts.enrolment import totp_enrolment_code_issue
 from dimos.accounts.models import TOTPDevice
 from dimos.accounts.services import totp_verify
 from dimos.core.models import AuditEvent
@@ -16,6 +20,7 @@ from dimos.core.testing import SERRES_HOST
 
 PASSWORD = "correct horse battery"
 LOGIN = "/accounts/login/"
+SETUP = "/accounts/login/totp/setup/"
 
 
 def _password_step(client: Client, username: str = "alice", password: str = PASSWORD, **extra: str) -> Any:
@@ -38,11 +43,15 @@ def test_login_page_lists_both_ways(anon_client: Client) -> None:
     assert 'name="username"' in page and 'autocomplete="current-password"' in page
 
 
-def test_first_login_enrols_totp_with_qr(alice: Any) -> None:
+def test_first_login_enrols_totp_with_qr(alice: Any, bob: Any) -> None:
+    code = totp_enrolment_code_issue(user=alice, actor=bob)
     client = Client(HTTP_HOST=SERRES_HOST)
     response = _password_step(client, next="/staff/")
     assert response.status_code == 302 and response["Location"] == "/accounts/login/totp/setup/"
     assert not _signed_in(client)  # the password alone is not enough
+    ask = client.get("/accounts/login/totp/setup/")
+    assert "Κωδικός ενεργοποίησης" in ask.content.decode() and "class=\"qr\"" not in ask.content.decode()
+    assert client.post("/accounts/login/totp/setup/", {"enrolment_code": code})["Location"] == SETUP
     page = client.get("/accounts/login/totp/setup/")
     body = page.content.decode()
     device = TOTPDevice.objects.get(user=alice)
@@ -60,6 +69,43 @@ def test_first_login_enrols_totp_with_qr(alice: Any) -> None:
     assert AuditEvent.objects.filter(
         action="accounts.login", actor=alice, new_values__method="password+totp"
     ).exists()
+
+
+def test_the_password_alone_never_shows_the_authenticator_secret(alice: Any, bob: Any) -> None:
+    """Whoever first knows a staff password must not be able to bind their own authenticator."""
+    client = Client(HTTP_HOST=SERRES_HOST)
+    _password_step(client)
+    page = client.get("/accounts/login/totp/setup/").content.decode()
+    assert "class=\"qr\"" not in page and not TOTPDevice.objects.filter(user=alice).exists()
+    wrong = client.post("/accounts/login/totp/setup/", {"enrolment_code": "AAAA-BBBB-CCCC"})
+    assert wrong.status_code == 400 and "δεν είναι σωστός" in wrong.content.decode()
+    assert client.post("/accounts/login/totp/setup/", {"code": "123456"}).status_code == 400
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+
+
+def test_an_enrolment_code_is_used_once_and_expires(alice: Any, bob: Any, monkeypatch: Any) -> None:
+    from dimos.accounts.enrolment import totp_enrolment_code_redeem
+
+    code = totp_enrolment_code_issue(user=alice, actor=bob)
+    assert totp_enrolment_code_redeem(user=alice, code=code.lower().replace("-", " "))
+    assert not totp_enrolment_code_redeem(user=alice, code=code)
+    code = totp_enrolment_code_issue(user=alice, actor=bob)
+    later = timezone.now() + timedelta(hours=73)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert not totp_enrolment_code_redeem(user=alice, code=code)
+
+
+def test_only_an_administrator_of_the_municipality_issues_codes(
+    alice: Any, bob: Any, charlie_admin: Any
+) -> None:
+    from dimos.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        totp_enrolment_code_issue(user=alice, actor=charlie_admin)  # another municipality
+    with pytest.raises(PermissionDenied):
+        totp_enrolment_code_issue(user=bob, actor=alice)  # a clerk
+    assert totp_enrolment_code_issue(user=alice, actor=bob)
+    assert AuditEvent.objects.filter(action="accounts.totp_enrolment_code_issued", actor=bob).count() == 1
 
 
 def test_enrolled_user_gives_code(alice: Any) -> None:
@@ -160,14 +206,41 @@ def test_throttle_per_username(alice: Any, bob: Any, settings: Any) -> None:
     assert _password_step(client, username="bob").status_code == 302
 
 
-def test_throttle_per_ip(alice: Any, bob: Any, settings: Any) -> None:
+def test_failures_from_one_address_never_lock_out_another_account(
+    alice: Any, bob: Any, settings: Any
+) -> None:
+    """An office behind one NAT address: guesses at other accounts do not lock bob out."""
     settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    settings.LOGIN_THROTTLE_ADDRESS_ATTEMPTS = 5
+    client = Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.9")
+    for name in ("x1", "x2", "x3", "x4", "x5", "x6"):
+        _password_step(client, username=name, password="wrong")
+    assert _password_step(client, username="bob").status_code == 302
+
+
+def test_an_address_over_its_limit_is_refused_for_the_accounts_it_failed_on(
+    alice: Any, bob: Any, settings: Any
+) -> None:
+    settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    settings.LOGIN_THROTTLE_ADDRESS_ATTEMPTS = 4
     client = Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.9")
     for name in ("x1", "x2", "x3"):
         _password_step(client, username=name, password="wrong")
-    assert _password_step(client, username="bob").status_code == 429
-    other = Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.10")
-    assert _password_step(other, username="bob").status_code == 302
+    _password_step(client, username="alice", password="wrong")  # the address's 4th failure
+    # alice failed from this address: refused here, even with her right password …
+    assert _password_step(client, username="alice").status_code == 429
+    # … but not from her own desk, and bob (no failure from here) still signs in here.
+    assert _password_step(Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.10")).status_code == 302
+    assert _password_step(client, username="bob").status_code == 302
+
+
+def test_throttle_keys_hold_no_username_or_address(alice: Any, settings: Any) -> None:
+    from django.core.cache import cache
+
+    client = Client(HTTP_HOST=SERRES_HOST, REMOTE_ADDR="10.9.9.77")
+    _password_step(client, password="wrong")
+    keys = list(cache._cache.keys())  # type: ignore[attr-defined]
+    assert keys and not any("alice" in key or "10.9.9.77" in key for key in keys)
 
 
 def test_throttle_window_ends(alice: Any, settings: Any, monkeypatch: Any) -> None:
@@ -224,23 +297,27 @@ def test_admin_login_goes_through_staff_login(bob: Any) -> None:
     assert client.get("/admin/").status_code == 200
 
 
-def test_admin_resets_totp(bob: Any, alice: Any, charlie: Any) -> None:
+def test_admin_issues_an_enrolment_code(bob: Any, alice: Any, charlie: Any) -> None:
     _enrolled(alice)
     _enrolled(charlie)
     client = Client(HTTP_HOST=SERRES_HOST)
     client.force_login(bob)
     response = client.post(
         "/admin/accounts/user/",
-        {"action": "reset_totp", "_selected_action": [alice.pk, charlie.pk]},
+        {"action": "issue_totp_enrolment_code", "_selected_action": [alice.pk, charlie.pk]},
+        follow=True,
     )
-    assert response.status_code == 302
+    page = response.content.decode()
+    assert response.status_code == 200 and "Κωδικός ενεργοποίησης για alice" in page
     assert not TOTPDevice.objects.filter(user=alice).exists()
     # Charlie belongs to another municipality: the tenant-scoped admin cannot touch him.
     assert TOTPDevice.objects.filter(user=charlie).exists()
-    assert AuditEvent.objects.filter(action="accounts.totp_reset", actor=bob).count() == 1
-    # Alice enrols again at her next sign-in.
+    assert AuditEvent.objects.filter(action="accounts.totp_enrolment_code_issued", actor=bob).count() == 1
+    # Alice enrols again at her next sign-in, with the code the page showed once.
+    code = re.search(r"alice: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", page).group(1)  # type: ignore[union-attr]
     alice_client = Client(HTTP_HOST=SERRES_HOST)
-    assert _password_step(alice_client)["Location"] == "/accounts/login/totp/setup/"
+    assert _password_step(alice_client)["Location"] == SETUP
+    assert alice_client.post(SETUP, {"enrolment_code": code})["Location"] == SETUP
 
 
 def test_logout_is_post_only(alice_client: Client) -> None:
@@ -256,3 +333,16 @@ def test_login_page_in_english(anon_client: Client) -> None:
     assert "Citizens" in page and "Staff sign-in" in page and "Municipal staff" in page
     response = anon_client.post(LOGIN, {"username": "", "password": ""})
     assert "Enter your username." in response.content.decode()
+
+
+def test_the_command_line_issues_a_code_for_the_first_administrator(bob: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("staff_totp_code", "bob", stdout=out)
+    code = out.getvalue().rsplit(": ", 1)[1].strip()
+    client = Client(HTTP_HOST=SERRES_HOST)
+    _password_step(client, username="bob")
+    assert client.post(SETUP, {"enrolment_code": code})["Location"] == SETUP

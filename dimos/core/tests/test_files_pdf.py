@@ -93,3 +93,62 @@ def test_pdf_with_greek_text_and_qr(serres: Any) -> None:
 def test_qr_svg() -> None:
     svg = qr_svg("https://serres.localhost/verify/ABCD")
     assert svg.startswith("<svg") and "path" in svg
+
+
+def test_images_lose_comments_xmp_and_icc_profiles() -> None:
+    from PIL import ImageCms
+
+    img = Image.new("RGB", (64, 48), "blue")
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    img.save(
+        out, format="JPEG", comment=b"tel 6912345678", icc_profile=icc, xmp=b"<x:xmpmeta>GPS</x:xmpmeta>"
+    )
+    raw = out.getvalue()
+    assert b"6912345678" in raw and b"xmpmeta" in raw
+    clean = sanitize_image(raw)
+    assert b"6912345678" not in clean.data and b"xmpmeta" not in clean.data
+    result = Image.open(io.BytesIO(clean.data))
+    assert "comment" not in result.info and "icc_profile" not in result.info and "xmp" not in result.info
+    assert b"6912345678" not in clean.thumbnail
+
+
+def test_a_small_png_that_declares_36_megapixels_is_refused_for_anonymous_uploads() -> None:
+    from dimos.core.exceptions import ValidationFailed
+    from dimos.core.files import ANONYMOUS_MAX_IMAGE_PIXELS
+
+    out = io.BytesIO()
+    Image.new("1", (6000, 6000)).save(out, format="PNG", optimize=True)
+    raw = out.getvalue()
+    assert len(raw) < 100_000
+    with pytest.raises(ValidationFailed, match="pixel"):
+        sanitize_image(raw, max_pixels=ANONYMOUS_MAX_IMAGE_PIXELS)
+
+
+def test_a_zip_bomb_is_refused_from_its_directory_alone() -> None:
+    import zipfile
+
+    from dimos.core.files import check_zip_container
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (200 * 1024 * 1024))
+    bomb = out.getvalue()
+    assert len(bomb) < 1_000_000
+    with pytest.raises(ValidationFailed, match="αποσυμπιέζεται"):
+        check_zip_container(bomb)
+    with pytest.raises(ValidationFailed, match="κατεστραμμένο"):
+        check_zip_container(b"PK\x03\x04 not really a zip")
+
+
+def test_an_ordinary_spreadsheet_passes_the_zip_check() -> None:
+    from openpyxl import Workbook
+
+    from dimos.core.files import check_zip_container
+
+    book = Workbook()
+    for row in range(500):
+        book.active.append([f"SER-{row:06d}", "Φορητός υπολογιστής", "Dell", 2024])
+    out = io.BytesIO()
+    book.save(out)
+    check_zip_container(out.getvalue())
