@@ -39,7 +39,9 @@ _JSON_BRACKETS = re.compile(r"[\[\]{}]")
 _RESPONDERS: dict[str, Responder] = {}
 
 
-class JsonTooDeep(ValidationFailed):
+class JsonTooDeep(ValidationFailed, ValueError):
+    """Nesting beyond ``JSON_MAX_DEPTH``; a ``ValueError`` too, like any other malformed JSON."""
+
     code = "json_too_deep"
 
 

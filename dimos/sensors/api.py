@@ -7,7 +7,6 @@ whole request are RFC 9457 problem details.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from dimos.core.badinput import json_loads
 from dimos.core.problems import problem_response
 from dimos.sensors.auth import request_credential
 from dimos.sensors.constants import MAX_BATCH, Source
@@ -50,8 +50,8 @@ def readings_batch(request: HttpRequest) -> JsonResponse:
             ),
         )
     try:
-        body: Any = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        body: Any = json_loads(request.body)
+    except ValueError:
         return _problem(
             400, "malformed_json", _("Μη έγκυρο JSON"), _("Το σώμα του αιτήματος δεν είναι έγκυρο JSON.")
         )

@@ -33,6 +33,7 @@ class SensorsConfig(AppConfig):
 
         from dimos.sensors import actions, tasks  # noqa: F401  (registration side effects)
         from dimos.sensors.models import DeviceType
+        from dimos.sensors.ngsild import errors  # noqa: F401  (the NGSI-LD shape of hostile-input errors)
         from dimos.sensors.services.device_types import device_types_cache_clear
 
         post_save.connect(device_types_cache_clear, sender=DeviceType, dispatch_uid="sensors-types-save")

@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -35,6 +34,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from dimos.core.badinput import JsonTooDeep, json_loads
 from dimos.core.models import Municipality
 from dimos.sensors import services
 from dimos.sensors.constants import Source
@@ -98,8 +98,10 @@ class Resolver:
             topic = topic[len(self.prefix) :]
         parts = topic.split("/")
         try:
-            body = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
+            body = json_loads(payload)
+        except JsonTooDeep as exc:
+            raise Poison("payload nests too deeply") from exc
+        except ValueError as exc:
             raise Poison("payload is not JSON") from exc
         if len(parts) == 4 and parts[0] == "dimos" and parts[3] == "up":
             municipality = self.municipality(parts[1])

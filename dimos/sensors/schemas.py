@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -266,6 +266,10 @@ def parse_time(value: Any) -> datetime | None:
         except ValueError:
             return None
     if parsed is None or parsed.tzinfo is None:
+        return None
+    try:  # "0001-01-01T00:00:00+14:00" parses, but has no UTC instant
+        parsed.astimezone(UTC)
+    except OverflowError:
         return None
     return parsed
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+
+from dimos.core.badinput import bad_request_responder
 
 ERROR_BASE = "https://uri.etsi.org/ngsi-ld/errors/"
 TITLES = {
@@ -63,3 +65,9 @@ class NgsiError(Exception):
         if self.status == 401:
             response["WWW-Authenticate"] = 'Bearer realm="ngsi-ld"'
         return response
+
+
+@bad_request_responder("/ngsi-ld/")
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """Hostile input refused at the door (dimos.core.badinput), in NGSI-LD's ProblemDetails."""
+    return NgsiError("BadRequestData", message).response()

@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from dimos.core.badinput import JsonTooDeep, json_loads
 from dimos.core.models import Municipality
 from dimos.sensors.auth import request_credential
 from dimos.sensors.ngsild import convert
@@ -105,8 +106,10 @@ def read_body(request: HttpRequest) -> Any:
         )
     link = link_context(request)
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
+        body = json_loads(request.body or b"")
+    except JsonTooDeep as exc:
+        raise NgsiError("BadRequestData", "The request body nests arrays or objects too deeply.") from exc
+    except ValueError as exc:
         raise NgsiError("InvalidRequest", "The request body is not valid JSON.") from exc
     if media == LD_JSON:
         if link is not None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from shapely.geometry import Point, shape
 
+from dimos.core.badinput import json_loads
 from dimos.core.geo import bbox_around, haversine_m
 from dimos.core.models import Municipality
 from dimos.sensors import schemas
@@ -262,7 +262,7 @@ def geo_filter(request: HttpRequest) -> Callable[[Device], bool] | None:
     if not geometry_type or not raw:
         raise NgsiError("BadRequestData", "A geo-query needs 'georel', 'geometry' and 'coordinates'.")
     try:
-        coordinates = json.loads(raw)
+        coordinates = json_loads(raw)
         geom = shape({"type": geometry_type, "coordinates": coordinates})
         if geom.is_empty or not geom.is_valid:
             raise ValueError("invalid geometry")

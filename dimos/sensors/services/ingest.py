@@ -132,7 +132,10 @@ def readings_ingest(
     for index, item in enumerate(items):
         result = ItemResult(index=index, status="error")
         outcome.results.append(result)
-        device = item.device if isinstance(item.device, Device) else devices.get(item.device)
+        if isinstance(item.device, Device):
+            device = item.device
+        else:
+            device = devices.get(item.device) if isinstance(item.device, str) else None
         result.device = device.ngsi_id if device else str(item.device or "")[:200]
         if device is None or device.municipality_id != municipality.pk:
             result.error, result.field = _("Άγνωστη συσκευή."), "device"
