@@ -50,10 +50,6 @@ class DaySlots:
     closed_reason: str = ""
     slots: list[Slot] = field(default_factory=list)
 
-    @property
-    def free_total(self) -> int:
-        return sum(s.free for s in self.slots)
-
 
 @dataclass(frozen=True)
 class CounterInfo:
