@@ -12,19 +12,8 @@ from django.utils.translation import gettext as _
 from dimos.core.exceptions import Conflict, TransitionNotAllowed, ValidationFailed
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record
-from dimos.schools.constants import (
-    ASSET_TRANSITIONS,
-    AssetStatus,
-    EventKind,
-)
-from dimos.schools.models import (
-    Asset,
-    AssetEvent,
-    AssetTagCounter,
-    EquipmentModel,
-    PurchaseOrderLine,
-    School,
-)
+from dimos.schools.constants import ASSET_TRANSITIONS, AssetStatus, EventKind
+from dimos.schools.models import Asset, AssetEvent, AssetTagCounter, EquipmentModel, PurchaseOrderLine, School
 
 
 @transaction.atomic
@@ -128,11 +117,7 @@ def asset_transition_locked(asset: Asset, to_status: str, *, actor: Any, comment
     if to_status not in ASSET_TRANSITIONS.get(asset.status, frozenset()):
         raise TransitionNotAllowed(
             _("Το πάγιο %(tag)s είναι «%(from)s» και δεν μπορεί να γίνει «%(to)s».")
-            % {
-                "tag": asset.tag,
-                "from": AssetStatus(asset.status).label,
-                "to": AssetStatus(to_status).label,
-            },
+            % {"tag": asset.tag, "from": AssetStatus(asset.status).label, "to": AssetStatus(to_status).label},
             field="status",
         )
     AssetEvent.objects.create(

@@ -15,14 +15,8 @@ from dimos.core.constants import StaffRole
 from dimos.core.exceptions import Conflict, ValidationFailed
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record, notify
-from dimos.schools.constants import (
-    LICENCE_REMINDER_DAYS,
-)
-from dimos.schools.models import (
-    Licence,
-    LicenceSeat,
-    School,
-)
+from dimos.schools.constants import LICENCE_REMINDER_DAYS
+from dimos.schools.models import Licence, LicenceSeat, School
 
 
 @transaction.atomic

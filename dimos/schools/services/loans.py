@@ -19,10 +19,7 @@ from dimos.schools.constants import (
     EventKind,
     LoanStatus,
 )
-from dimos.schools.models import (
-    Asset,
-    Loan,
-)
+from dimos.schools.models import Asset, Loan
 from dimos.schools.services.assets import asset_lock, asset_transition_locked
 from dimos.schools.services.repairs import repair_report
 

@@ -13,13 +13,7 @@ from django.utils.translation import gettext as _
 from dimos.core.exceptions import TransitionNotAllowed, ValidationFailed
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record
-from dimos.schools.constants import (
-    PROPOSAL_TRANSITIONS,
-    AssetStatus,
-    EventKind,
-    OrderStatus,
-    ProposalStatus,
-)
+from dimos.schools.constants import PROPOSAL_TRANSITIONS, AssetStatus, EventKind, OrderStatus, ProposalStatus
 from dimos.schools.models import (
     Asset,
     Proposal,

@@ -21,11 +21,7 @@ from dimos.schools.constants import (
     EventKind,
     RepairStatus,
 )
-from dimos.schools.models import (
-    Asset,
-    Repair,
-    RepairEvent,
-)
+from dimos.schools.models import Asset, Repair, RepairEvent
 from dimos.schools.services.assets import asset_lock, asset_transition_locked
 
 

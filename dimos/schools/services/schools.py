@@ -11,10 +11,7 @@ from dimos.core.constants import StaffRole
 from dimos.core.exceptions import ValidationFailed
 from dimos.core.geo import unit_at, valid_lat_lon
 from dimos.core.services import audit_record
-from dimos.schools.models import (
-    School,
-    SchoolYear,
-)
+from dimos.schools.models import School, SchoolYear
 
 
 def school_save(*, school: School, actor: Any) -> School:

@@ -15,14 +15,8 @@ from dimos.core.qr import qr_svg
 from dimos.core.tenancy import require_municipality
 from dimos.schools import forms, selectors, services
 from dimos.schools.access import is_director, scope, visible_schools
-from dimos.schools.constants import (
-    MANUAL_TRANSITIONS,
-    AssetStatus,
-)
-from dimos.schools.models import (
-    Asset,
-    EquipmentCategory,
-)
+from dimos.schools.constants import MANUAL_TRANSITIONS, AssetStatus
+from dimos.schools.models import Asset, EquipmentCategory
 from dimos.schools.views.common import anyone, asset_visible, office
 
 PER_PAGE = 100

@@ -6,14 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from dimos.core.tenancy import require_municipality, staff_required
 from dimos.schools.access import scoped_get_or_404, visible_schools
-from dimos.schools.constants import (
-    ALL_ROLES,
-    OFFICE_ROLES,
-)
-from dimos.schools.models import (
-    Asset,
-    School,
-)
+from dimos.schools.constants import ALL_ROLES, OFFICE_ROLES
+from dimos.schools.models import Asset, School
 
 office = staff_required(roles=OFFICE_ROLES)
 anyone = staff_required(roles=ALL_ROLES)

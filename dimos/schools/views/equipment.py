@@ -10,13 +10,8 @@ from django.utils.translation import gettext as _
 
 from dimos.core.tenancy import require_municipality
 from dimos.schools import forms
-from dimos.schools.constants import (
-    AssetStatus,
-)
-from dimos.schools.models import (
-    EquipmentModel,
-    Standard,
-)
+from dimos.schools.constants import AssetStatus
+from dimos.schools.models import EquipmentModel, Standard
 from dimos.schools.views.common import office
 
 

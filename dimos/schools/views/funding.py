@@ -15,15 +15,8 @@ from django.views.decorators.http import require_POST
 from dimos.core.forms import run_service
 from dimos.core.tenancy import require_municipality, tenant_get_or_404, tenant_queryset
 from dimos.schools import documents, forms, services
-from dimos.schools.constants import (
-    ProposalStatus,
-)
-from dimos.schools.models import (
-    Proposal,
-    ProposalLine,
-    PurchaseOrder,
-    PurchaseOrderLine,
-)
+from dimos.schools.constants import ProposalStatus
+from dimos.schools.models import Proposal, ProposalLine, PurchaseOrder, PurchaseOrderLine
 from dimos.schools.views.common import office, pdf_response
 
 

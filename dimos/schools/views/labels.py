@@ -8,12 +8,8 @@ from django.urls import reverse
 
 from dimos.core.tenancy import require_municipality
 from dimos.schools import documents, forms, selectors
-from dimos.schools.constants import (
-    AssetStatus,
-)
-from dimos.schools.models import (
-    Asset,
-)
+from dimos.schools.constants import AssetStatus
+from dimos.schools.models import Asset
 from dimos.schools.views.common import anyone, pdf_response, school_visible
 
 

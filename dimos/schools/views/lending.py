@@ -15,12 +15,8 @@ from dimos.core.services import audit_record
 from dimos.core.tenancy import require_municipality
 from dimos.schools import documents, forms, services
 from dimos.schools.access import scope, scoped_get_or_404
-from dimos.schools.constants import (
-    LoanStatus,
-)
-from dimos.schools.models import (
-    Loan,
-)
+from dimos.schools.constants import LoanStatus
+from dimos.schools.models import Loan
 from dimos.schools.views.common import anyone, asset_visible, pdf_response
 
 PER_PAGE = 100

@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 from dimos.core.forms import run_service
 from dimos.core.tenancy import require_municipality, tenant_get_or_404, tenant_queryset
 from dimos.schools import forms, services
-from dimos.schools.models import (
-    Licence,
-)
+from dimos.schools.models import Licence
 from dimos.schools.views.common import office
 
 

@@ -14,12 +14,8 @@ from dimos.core.forms import run_service
 from dimos.core.tenancy import require_municipality
 from dimos.schools import forms, services
 from dimos.schools.access import is_director, scope, scoped_get_or_404
-from dimos.schools.constants import (
-    OPEN_REPAIR_STATUSES,
-)
-from dimos.schools.models import (
-    Repair,
-)
+from dimos.schools.constants import OPEN_REPAIR_STATUSES
+from dimos.schools.models import Repair
 from dimos.schools.views.common import anyone, asset_visible
 
 PER_PAGE = 100

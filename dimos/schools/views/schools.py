@@ -16,18 +16,8 @@ from dimos.core.models import MunicipalUnit
 from dimos.core.tenancy import require_municipality, tenant_get_or_404
 from dimos.schools import forms, selectors, services
 from dimos.schools.access import is_director, visible_schools
-from dimos.schools.constants import (
-    OPEN_REPAIR_STATUSES,
-    AssetStatus,
-    LoanStatus,
-)
-from dimos.schools.models import (
-    Asset,
-    Loan,
-    Repair,
-    School,
-    SchoolYear,
-)
+from dimos.schools.constants import OPEN_REPAIR_STATUSES, AssetStatus, LoanStatus
+from dimos.schools.models import Asset, Loan, Repair, School, SchoolYear
 from dimos.schools.views.common import anyone, office, school_visible
 
 
