@@ -127,11 +127,17 @@ def import_discard(*, municipality: Municipality, token: str) -> bool:
     return True
 
 
+def _staged_files() -> list[Path]:
+    """Every staged file; also those left directly in the root by releases before the per-municipality directories."""
+    root = _staging_root()
+    return [*root.glob("*/*"), *(p for p in root.glob("*") if p.is_file())]
+
+
 def import_abandoned_purge(*, max_age: timedelta | None = None) -> int:
     """Delete staged files older than ``max_age`` (default: the setting); returns how many."""
     cutoff = time.time() - (max_age or import_max_age()).total_seconds()
     deleted = 0
-    for path in _staging_root().glob("*/*"):
+    for path in _staged_files():
         try:
             if path.is_file() and path.stat().st_mtime < cutoff:
                 path.unlink()
@@ -144,7 +150,7 @@ def import_abandoned_purge(*, max_age: timedelta | None = None) -> int:
 def import_staged_oldest_age() -> timedelta | None:
     """The age of the oldest staged file still waiting, or ``None`` when there is none."""
     times = []
-    for path in _staging_root().glob("*/*"):
+    for path in _staged_files():
         try:
             times.append(path.stat().st_mtime)
         except FileNotFoundError:

@@ -150,3 +150,12 @@ def test_import_page_discard_button(w, bob_client, settings) -> None:
     assert staged_files(settings) == [] and not Asset.objects.filter(serial="ST-1").exists()
     assert bob_client.post(url, {"mode": "valid_only"}).status_code == 302  # nothing pending any more
     assert not Asset.objects.filter(serial="ST-1").exists()
+
+
+def test_cleanup_also_removes_old_files_of_the_earlier_flat_layout(w, settings) -> None:
+    root = Path(settings.MEDIA_ROOT) / "schools" / "imports"
+    root.mkdir(parents=True)
+    legacy = root / ("a" * 32 + ".csv")
+    legacy.write_bytes(BODY)
+    make_old(legacy, hours=48)
+    assert services.import_abandoned_purge() == 1 and not legacy.exists()
