@@ -79,6 +79,11 @@ def _fill(
                     )
     Appointment.objects.bulk_create(appointments, batch_size=2000)
     SlotUsage.objects.bulk_create(usage, batch_size=2000)
+    # bulk_create sends no signals: move the slot grid's data version as a service would.
+    from dimos.appointments.constants import SLOTS_TOPIC
+    from dimos.core.versions import data_changed
+
+    data_changed(municipality.pk, SLOTS_TOPIC)
     return len(appointments)
 
 

@@ -255,6 +255,8 @@ SENSORS_NGSILD_LISTING_CACHE_SECONDS = env_int("SENSORS_NGSILD_LISTING_CACHE_SEC
 # --- Tasks ----------------------------------------------------------------------
 TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
 TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 300, minimum=10)
+# A school asset file checked (dry run) but never applied or discarded is deleted after this many hours.
+SCHOOLS_IMPORT_MAX_AGE_HOURS = env_int("SCHOOLS_IMPORT_MAX_AGE_HOURS", 24, minimum=1)
 
 # --- REST API -------------------------------------------------------------------
 # Deepest nesting of arrays and objects accepted in a JSON body on every JSON door

@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The data version (dimos.core.versions) of everything a free-slot grid shows:
+# points, counters and their types, hours, closures, appointment types, bookings.
+SLOTS_TOPIC = "appointments"
+
 
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Κλεισμένο")

@@ -13,23 +13,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dimos.appointments.constants import WEEKDAYS, AppointmentStatus
-from dimos.core.models import MunicipalUnit, TenantModel
+from dimos.core.i18n import BilingualNameMixin, localized
+from dimos.core.models import HistoryEntry, MunicipalUnit, TenantModel
 
 
-class _Bilingual:
-    name_el: str
-    name_en: str
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "el").startswith("en") and self.name_en else self.name_el
-
-
-class ServicePoint(_Bilingual, TenantModel):
+class ServicePoint(BilingualNameMixin, TenantModel):
     """A place citizens visit: the town hall, a ΚΕΠ."""
 
     name_el = models.CharField(_("όνομα (ελληνικά)"), max_length=150)
@@ -59,8 +50,6 @@ class ServicePoint(_Bilingual, TenantModel):
         _("ελάχιστος χρόνος πριν από το ραντεβού (λεπτά)"), default=60
     )
     is_active = models.BooleanField(_("ενεργό"), default=True)
-    # Incremented by every change that alters free slots (see selectors.free_slots).
-    schedule_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("σημείο εξυπηρέτησης")
@@ -74,7 +63,7 @@ class ServicePoint(_Bilingual, TenantModel):
         return self.name_el
 
 
-class AppointmentType(_Bilingual, TenantModel):
+class AppointmentType(BilingualNameMixin, TenantModel):
     """What a citizen comes for, e.g. «Βεβαίωση μόνιμης κατοικίας», with its duration."""
 
     code = models.SlugField(_("κωδικός"), max_length=60)
@@ -106,9 +95,7 @@ class AppointmentType(_Bilingual, TenantModel):
 
     @property
     def description(self) -> str:
-        if (get_language() or "el").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_el
+        return localized(self, "description")
 
 
 class Counter(TenantModel):
@@ -271,33 +258,12 @@ class Appointment(TenantModel):
         return self.status == AppointmentStatus.BOOKED and self.starts_at > timezone.now()
 
 
-class AppointmentEvent(TenantModel):
-    """Append-only history: every status change with who, when and why."""
+class AppointmentEvent(HistoryEntry):
+    """Append-only history: every status change with who, when and why (``HistoryEntry``)."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, choices=AppointmentStatus.choices)
-    comment = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    to_status = models.CharField(_("σε κατάσταση"), max_length=12, choices=AppointmentStatus.choices)
 
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["municipality", "appointment"], name="appt_event_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
-
-
-def schedule_touch(*, point_ids: list[int] | None = None, municipality_id: int | None = None) -> None:
-    """Invalidate cached free-slot grids: of some points, or of every point of a municipality."""
-    qs = ServicePoint.objects.all()
-    if point_ids is not None:
-        qs = qs.filter(pk__in=point_ids)
-    elif municipality_id is not None:
-        qs = qs.filter(municipality_id=municipality_id)
-    else:
-        return
-    qs.update(schedule_version=F("schedule_version") + 1)

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from dimos.appointments.constants import AppointmentStatus
+from dimos.appointments.constants import SLOTS_TOPIC, AppointmentStatus
 from dimos.appointments.models import (
     Appointment,
     AppointmentType,
@@ -29,6 +29,7 @@ from dimos.appointments.models import (
     SlotUsage,
 )
 from dimos.core.models import Municipality
+from dimos.core.versions import data_version
 from dimos.core.workdays import national_holidays
 
 
@@ -48,10 +49,6 @@ class DaySlots:
     day: dt.date
     closed_reason: str = ""
     slots: list[Slot] = field(default_factory=list)
-
-    @property
-    def free_total(self) -> int:
-        return sum(s.free for s in self.slots)
 
 
 @dataclass(frozen=True)
@@ -109,11 +106,14 @@ def slot_cells(*, point: ServicePoint, appointment_type: AppointmentType, starts
     return [starts_at + step * i for i in range(count)]
 
 
-# The occupancy grid of a point and type for a date range is cached under the
-# point's ``schedule_version``, which every booking, cancellation and change of
-# hours, closures or counters increments in the same transaction. The version is
-# read fresh from the database on each call, so a cached grid is never used
-# after a change, in any process; the TTL only bounds memory.
+# The occupancy grid of a point and type for a date range is a shared, public
+# cache entry keyed by the municipality's appointments data version
+# (``data_version(municipality, SLOTS_TOPIC)``), which every booking,
+# cancellation and reschedule, and every change of points, counters, hours,
+# closures or appointment types moves forward inside its own transaction. The
+# version is read fresh from the database on each call, so a cached grid is never
+# used after a change, in any process; the TTL only bounds memory. The grid holds
+# no personal data: only counts of booked seats per start time.
 GRID_CACHE_SECONDS = 300
 
 
@@ -156,7 +156,7 @@ def _grid_cached(
     start: dt.date,
     days: int,
 ) -> list[DaySlots]:
-    version = ServicePoint.objects.filter(pk=point.pk).values_list("schedule_version", flat=True).first()
+    version = data_version(municipality.pk, SLOTS_TOPIC)
     key = "dimos:appointments:grid:" + ":".join(
         str(part)
         for part in (

@@ -23,6 +23,7 @@ from dimos.appointments.constants import (
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
     REMINDER_HOUR,
+    SLOTS_TOPIC,
     STAFF_MARKS,
     TRANSITIONS,
     AppointmentStatus,
@@ -33,13 +34,13 @@ from dimos.appointments.models import (
     AppointmentType,
     ServicePoint,
     SlotUsage,
-    schedule_touch,
 )
 from dimos.appointments.selectors import counters_for, local_tz, slot_cells, slot_is_offered
 from dimos.core.exceptions import Conflict, TransitionNotAllowed, ValidationFailed
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record, notify
 from dimos.core.tasks import task_enqueue
+from dimos.core.versions import data_changed
 
 
 def _new_reference(municipality: Municipality) -> str:
@@ -190,7 +191,8 @@ def _reserve(
             )
         ]
     rows = _lock_cells(municipality.pk, sorted(set(keys)), capacities)
-    schedule_touch(point_ids=[point.pk])  # after the slot locks: one lock order for all writers
+    # After the slot locks: every writer takes them before the version row, one lock order for all.
+    data_changed(municipality.pk, SLOTS_TOPIC)
     if release is not None:
         _release(release, rows)
     for counter in counters:
@@ -323,7 +325,7 @@ def appointment_cancel(*, appointment: Appointment, actor: Any, comment: str = "
     rows = _lock_cells(
         appointment.municipality_id, keys, {appointment.counter_id: appointment.counter.capacity}
     )
-    schedule_touch(point_ids=[appointment.point_id])
+    data_changed(appointment.municipality_id, SLOTS_TOPIC)  # after the slot locks, as in _reserve
     _release(appointment, rows)
     old = appointment.status
     appointment.status = AppointmentStatus.CANCELLED

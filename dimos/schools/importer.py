@@ -27,7 +27,6 @@ from dimos.core.models import Municipality
 from dimos.core.services import audit_record
 from dimos.schools.constants import AssetStatus, EventKind
 from dimos.schools.models import Asset, AssetEvent, EquipmentModel, School
-from dimos.schools.services import asset_tags_allocate
 
 COLUMNS = [
     "model",
@@ -276,6 +275,9 @@ def _flush(
     report.valid += len(good)
     if not good:
         return
+    # Imported here: the services package imports this module (staged imports).
+    from dimos.schools.services.assets import asset_tags_allocate
+
     tags = asset_tags_allocate(municipality=municipality, count=len(good))
     now = timezone.now()
     assets = Asset.objects.bulk_create(

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.models import MunicipalUnit, TenantModel
+from dimos.core.models import HistoryEntry, MunicipalUnit, TenantModel
 from dimos.schools.constants import (
     AssetStatus,
     BorrowerKind,
@@ -237,31 +237,23 @@ class Asset(TenantModel):
         return end <= timezone.localdate()
 
 
-class AssetEvent(TenantModel):
-    """Append-only history of an asset: every status change and every move."""
+class AssetEvent(HistoryEntry):
+    """Append-only history of an asset: every status change and every move.
+
+    Who, when, from/to status and comment come from ``HistoryEntry``; an asset's
+    history adds the kind of event and where it moved from and to.
+    """
 
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=12, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
     from_school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     from_room = models.CharField(max_length=60, blank=True)
     to_room = models.CharField(max_length=60, blank=True)
-    comment = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["asset", "created_at", "pk"]
         indexes = [models.Index(fields=["municipality", "asset", "created_at"], name="assetevent_idx")]
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("asset history is append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise RuntimeError("asset history is append-only")
@@ -458,15 +450,10 @@ class Repair(TenantModel):
         indexes = [models.Index(fields=["municipality", "status"], name="repair_status_idx")]
 
 
-class RepairEvent(TenantModel):
+class RepairEvent(HistoryEntry):
+    """Append-only history of a repair's statuses (who, when, from, to, comment: ``HistoryEntry``)."""
+
     repair = models.ForeignKey(Repair, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=14, blank=True)
-    to_status = models.CharField(max_length=14)
-    comment = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["repair", "created_at", "pk"]

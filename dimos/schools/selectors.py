@@ -189,3 +189,41 @@ def asset_search(qs: Any, *, q: str = "", status: str = "", school: str = "", ca
 
 def money(value: Decimal | None) -> Decimal:
     return value if value is not None else Decimal("0")
+
+
+def audit_by_scan(*, municipality: Municipality, school: School, scanned: str) -> dict[str, list[Any]]:
+    """Compare the labels scanned (or typed) at a school with what should be there.
+
+    ``scanned`` holds tags or scanned QR addresses (…/assets/<pk>) separated by
+    white space. The answer lists what was found, what is missing, what is out on
+    loan, what belongs to another school and the tags nobody knows.
+    """
+    tags = set()
+    for raw in scanned.split():
+        token = raw.strip().rstrip("/")
+        if "/" in token:  # a scanned QR gives the asset URL: …/assets/<pk>
+            tail = token.rsplit("/", 1)[-1]
+            found = (
+                Asset.objects.filter(municipality=municipality, pk=int(tail))
+                .values_list("tag", flat=True)
+                .first()
+                if tail.isdigit()
+                else None
+            )
+            token = found or token
+        tags.add(token.upper())
+    at_school = Asset.objects.filter(municipality=municipality, school=school).select_related("model")
+    expected = at_school.exclude(status__in=[AssetStatus.RETIRED, AssetStatus.ON_LOAN])
+    known = {
+        a.tag: a
+        for a in Asset.objects.filter(municipality=municipality, tag__in=tags).select_related(
+            "school", "model"
+        )
+    }
+    return {
+        "found": [a for a in expected if a.tag in tags],
+        "missing": [a for a in expected if a.tag not in tags],
+        "on_loan": list(at_school.filter(status=AssetStatus.ON_LOAN)),
+        "elsewhere": [a for t, a in known.items() if a.school_id != school.pk],
+        "unknown": sorted(t for t in tags if t not in known),
+    }

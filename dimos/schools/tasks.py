@@ -1,4 +1,4 @@
-"""Background tasks (thin): daily reminders of expiring licences and overdue loans."""
+"""Background tasks (thin): daily reminders, and the cleanup of abandoned import files."""
 
 from __future__ import annotations
 
@@ -17,3 +17,11 @@ def loan_reminders() -> None:
     from dimos.schools.services import loan_overdue_reminders_send
 
     loan_overdue_reminders_send()
+
+
+@task("schools.import_cleanup")
+def import_cleanup() -> None:
+    """Delete staged import files nobody applied; reschedules itself while files wait."""
+    from dimos.schools.services import import_cleanup_run
+
+    import_cleanup_run()

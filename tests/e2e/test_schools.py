@@ -155,3 +155,36 @@ def test_administrator_builds_a_proposal_and_downloads_it(
     with page.expect_download() as info:
         page.get_by_role("link", name="Λήψη XLSX").click()
     assert info.value.suggested_filename.endswith(".xlsx")
+
+
+def test_administrator_checks_discards_then_applies_an_import(
+    live_server: Any, serres_local: Any, open_browser: Any, settings: Any
+) -> None:
+    """The file is checked first (nothing registered), can be discarded, and is applied only on request."""
+    world(serres_local, full=False)
+    admin = make_staff("anna", serres_local, StaffRole.MUNICIPAL_ADMIN, is_staff=True, first_name="Άννα")
+    body = "model,serial,school\ntab-10,E2E-1,1ο Δημοτικό Σχολείο Σερρών\ntab-00,E2E-2,\n".encode()
+    upload = [{"name": "assets.csv", "mimeType": "text/csv", "buffer": body}]
+    staged = Path(settings.MEDIA_ROOT) / "schools" / "imports"
+    page = open_browser()
+    login_as(page, live_server.url, admin)
+    page.goto(live_server.url + "/staff/schools/assets/import/")
+    page.locator("input[type=file]").set_input_files(files=upload)
+    page.get_by_role("button", name="Έλεγχος (χωρίς καταχώριση)").click()
+    page.get_by_role("heading", name="Αποτέλεσμα ελέγχου (δεν καταχωρίστηκε τίποτα)").wait_for()
+    assert "tab-00" in page.locator("table").inner_text()
+    assert_accessible(page)
+    assert len(list(staged.glob("*/*"))) == 1
+    page.get_by_role("button", name="Απόρριψη αρχείου").click()
+    page.locator(".messages").get_by_text("Το αρχείο απορρίφθηκε").wait_for()
+    assert list(staged.glob("*/*")) == []
+    page.locator("input[type=file]").set_input_files(files=upload)
+    page.get_by_role("button", name="Έλεγχος (χωρίς καταχώριση)").click()
+    page.get_by_label("Καταχώριση των 1 έγκυρων γραμμών", exact=False).check()
+    page.get_by_role("button", name="Εκτέλεση εισαγωγής").click()
+    page.get_by_role("heading", name="Αποτέλεσμα εισαγωγής").wait_for()
+    assert in_thread(
+        lambda: list(Asset.objects.filter(serial__startswith="E2E-").values_list("serial", flat=True))
+    ) == ["E2E-1"]
+    assert list(staged.glob("*/*")) == []
+    assert_accessible(page)

@@ -268,3 +268,22 @@ def test_the_reminder_also_goes_by_sms_to_a_verified_mobile(serres, setup, citiz
     assert sms.recipient == "+306900000001"
     assert "09:00" in sms.body and "/appointments/manage/" in sms.body
     assert Notification.objects.filter(key="appointments.reminder", channel="email").count() == 1
+
+
+def test_appointment_history_is_append_only(serres, setup, citizen):
+    from dimos.core.models import HistoryEntry
+
+    appointment = appointment_book(
+        municipality=serres,
+        citizen=citizen,
+        point=setup.point,
+        appointment_type=setup.type,
+        starts_at=at(setup.day, 9),
+    )
+    event = AppointmentEvent.objects.get(appointment=appointment)
+    assert isinstance(event, HistoryEntry) and event.to_status == AppointmentStatus.BOOKED
+    assert event.get_to_status_display() == AppointmentStatus.BOOKED.label
+    event.comment = "αλλαγμένο"
+    with pytest.raises(RuntimeError):
+        event.save()
+    assert AppointmentEvent._meta.db_table == "appointments_appointmentevent"

@@ -324,3 +324,32 @@ def test_region_viewer_reads_but_cannot_write(w, region_viewer) -> None:
     response = client.post(reverse("schools:asset_status", args=[w.asset.pk]), {"status": "retired"})
     assert response.status_code == 404
     assert Asset.objects.get(pk=w.asset.pk).status == AssetStatus.DEPLOYED
+
+
+def test_asset_list_pager_keeps_every_filter(w, bob_client, monkeypatch) -> None:
+    """Page links come from the shared pager: the filters (Greek text included) survive paging."""
+    monkeypatch.setattr("dimos.schools.views.assets.PER_PAGE", 1)
+    url = reverse("schools:asset_list")
+    page = bob_client.get(url, {"q": "SN", "school": w.school.pk, "from": "α&β", "page": 1})
+    assert page.context["page"].paginator.num_pages >= 2
+    html = page.content.decode()
+    # every parameter kept and encoded (the hand-built links broke on "&" in a value)
+    assert f"?q=SN&amp;school={w.school.pk}&amp;from=%CE%B1%26%CE%B2&amp;page=2" in html
+    second = bob_client.get(url, {"q": "SN", "school": w.school.pk, "page": 2})
+    assert second.context["page"].number == 2
+    assert bob_client.get(url, {"q": "τάμπλετ & Β", "page": "x"}).status_code == 200
+
+
+def test_loans_and_repairs_lists_are_paged(w, bob_client, monkeypatch) -> None:
+    monkeypatch.setattr("dimos.schools.views.lending.PER_PAGE", 1)
+    monkeypatch.setattr("dimos.schools.views.maintenance.PER_PAGE", 1)
+    for name, state in (("schools:loans", "active"), ("schools:repairs", "open")):
+        page = bob_client.get(reverse(name), {"state": state})
+        assert page.status_code == 200 and len(page.context["rows"]) <= 1
+
+
+def test_unknown_proposal_status_is_a_message_not_an_error(w, bob_client) -> None:
+    response = bob_client.post(
+        reverse("schools:proposal_status", args=[w.proposal.pk]), {"status": "nonsense"}, follow=True
+    )
+    assert response.status_code == 200 and "Άγνωστη κατάσταση" in response.content.decode()

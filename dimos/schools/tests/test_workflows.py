@@ -320,3 +320,27 @@ def test_tag_allocation_outside_any_transaction(serres) -> None:
         "SER-000003",
     ]
     assert services.asset_tags_allocate(municipality=serres) == ["SER-000004"]
+
+
+def test_repair_history_is_append_only_and_shares_the_history_base(w) -> None:
+    """AssetEvent and RepairEvent are HistoryEntry tables: who, when, from, to, comment; never changed."""
+    from dimos.core.models import HistoryEntry
+    from dimos.schools.models import RepairEvent
+
+    repair = services.repair_report(asset=w.asset, description="Σπασμένη οθόνη", actor=None)
+    services.repair_update(
+        repair=repair, actor=None, status=RepairStatus.AT_SUPPLIER, comment="στον προμηθευτή"
+    )
+    event = RepairEvent.objects.filter(repair=repair).last()
+    assert isinstance(event, HistoryEntry) and issubclass(AssetEvent, HistoryEntry)
+    assert (event.from_status, event.to_status, event.comment) == (
+        RepairStatus.REPORTED,
+        RepairStatus.AT_SUPPLIER,
+        "στον προμηθευτή",
+    )
+    event.comment = "αλλαγμένο"
+    with pytest.raises(RuntimeError):
+        event.save()
+    assert RepairEvent.objects.get(pk=event.pk).comment == "στον προμηθευτή"
+    assert RepairEvent._meta.db_table == "schools_repairevent"
+    assert AssetEvent._meta.db_table == "schools_assetevent"
