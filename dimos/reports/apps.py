@@ -24,4 +24,6 @@ class ReportsConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from dimos.reports import tasks  # noqa: F401  (task registration)
+        from dimos.reports import signals, tasks  # noqa: F401  (task registration)
+
+        signals.connect()

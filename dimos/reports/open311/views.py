@@ -13,24 +13,23 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from dimos.core.exceptions import ApplicationError
+from dimos.core.i18n import bilingual
 from dimos.core.models import Department, Municipality
 from dimos.reports import services
 from dimos.reports.constants import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus, Source, UpdateKind
-from dimos.reports.models import Category, ExternalBody, Report, ReportPhoto, ReportUpdate, Street
+from dimos.reports.models import Category, ExternalBody, Report, ReportPhoto, ReportUpdate
+from dimos.reports.open311.keys import open311_client_for_key
 from dimos.reports.open311.render import errors, iso, respond
-from dimos.reports.selectors import categories_active, street_resolve
+from dimos.reports.selectors import categories_active
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
@@ -239,9 +238,8 @@ def _public_requests(municipality: Municipality) -> QuerySet[Report]:
 
 
 def _names(model: Any, municipality: Municipality) -> dict[int, str]:
-    english = (get_language() or "el").startswith("en")
     return {
-        pk: (english and name_en) or name_el
+        pk: bilingual(name_el, name_en)
         for pk, name_el, name_en in model.objects.filter(municipality=municipality).values_list(
             "pk", "name_el", "name_en"
         )
@@ -458,84 +456,37 @@ def request_create(
     api_key = params.get("api_key", "")
     if not api_key:
         raise Open311Error(403, _("Λείπει το api_key."))
-    client = services.open311_client_for_key(municipality, api_key)
+    client = open311_client_for_key(municipality, api_key)
     if client is None:
         raise Open311Error(403, _("Μη έγκυρο api_key για αυτόν τον δήμο."))
-    problems: list[str] = []
-    category = None
-    code = params.get("service_code")
-    if not code:
-        problems.append(_("Απαιτείται η παράμετρος service_code."))
-    else:
-        category = categories_active(municipality).prefetch_related("attributes").filter(code=code).first()
-        if category is None:
-            problems.append(_("Άγνωστο service_code: %(c)s") % {"c": code[:60]})
-    lat, lon, address = params.get("lat"), params.get("long"), params.get("address_string", "")
-    if (lat is None) != (lon is None):
-        problems.append(_("Δώστε και lat και long."))
-    elif lat is None:
-        street = None
-        if params.get("address_id"):
-            address_id = params["address_id"]
-            street = (
-                Street.objects.filter(municipality=municipality, pk=int(address_id)).first()
-                if address_id.isdigit()
-                else None
-            )
-            if street is None:
-                problems.append(_("Άγνωστο address_id."))
-        elif address:
-            street = street_resolve(municipality, address)
-            if street is None:
-                problems.append(
-                    _("Η διεύθυνση δεν βρέθηκε στον κατάλογο οδών του δήμου: %(a)s") % {"a": address[:100]}
-                )
-        else:
-            problems.append(_("Δώστε τοποθεσία: lat και long, ή address_string, ή address_id."))
-        if street is not None:
-            lat, lon = str(street.lat), str(street.lon)
-            address = address or street.name
-    email = params.get("email", "")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(_("Μη έγκυρο email."))
-    media_url = params.get("media_url", "")
-    if media_url:
-        try:
-            URLValidator(schemes=["http", "https"])(media_url)
-            if len(media_url) > 500:
-                raise ValidationError("too long")
-        except ValidationError:
-            problems.append(_("Μη έγκυρο media_url (διεύθυνση http/https)."))
-    if problems:
-        raise Open311Error(400, *problems)
     name = " ".join(filter(None, [params.get("first_name", ""), params.get("last_name", "")]))
-    photos = request.FILES.getlist("media")[:3] if request.FILES else []
     try:
-        report = services.report_submit(
+        report = services.report_intake(
             municipality=municipality,
-            category=category,
-            lat=lat,
-            lon=lon,
+            category_code=params.get("service_code", ""),
+            lat=params.get("lat"),
+            lon=params.get("long"),
+            address=params.get("address_string", ""),
+            address_id=params.get("address_id", ""),
             description=params.get("description", ""),
             reporter=services.Reporter(
-                name=name[:150], email=email, phone=params.get("phone", "")[:30], show_name=False
+                name=name[:150],
+                email=params.get("email", ""),
+                phone=params.get("phone", "")[:30],
+                show_name=False,
             ),
             attributes=_attributes(request.POST),
-            address=address,
-            photos=photos,
+            photos=request.FILES.getlist("media")[:3] if request.FILES else [],
             source=Source.OPEN311,
             client=client,
-            media_url=media_url,
+            media_url=params.get("media_url", ""),
             device_id=params.get("device_id", ""),
             account_id=params.get("account_id", ""),
-            description_required=False,
-        )
+        ).report
     except ApplicationError as exc:
         messages = [m for msgs in exc.errors.values() for m in msgs] or [exc.message]
         raise Open311Error(403 if exc.status == 403 else 400, *messages) from exc
+    assert report is not None  # Open311 clients are never shown nearby reports first
     if report.status == ReportStatus.FORWARDED and report.external_body_id:
         notice = _("Η αναφορά διαβιβάστηκε στον αρμόδιο φορέα: %(b)s.") % {"b": report.external_body.name}
     else:
@@ -572,7 +523,7 @@ def request_updates(
             created_at__lte=end,
         )
         .exclude(kind=UpdateKind.CREATED)
-        .only("pk", "report_id", "status", "to_status", "text", "created_at", "kind")
+        .only("pk", "report_id", "status", "to_status", "comment", "created_at", "kind")
         .order_by("created_at", "pk")[:MAX_RESULTS]
     )
     data = [
@@ -581,7 +532,7 @@ def request_updates(
             "service_request_id": str(u.report_id),
             "status": u.status_for_open311,
             "updated_datetime": iso(u.created_at),
-            "description": u.text
+            "description": u.comment
             or (str(ReportStatus(u.status).label) if u.status in ReportStatus.values else ""),
             "media_url": "",
         }
