@@ -25,11 +25,12 @@ from dimos.core.exceptions import ApplicationError
 from dimos.core.i18n import bilingual
 from dimos.core.models import Department, Municipality
 from dimos.reports import services
+from dimos.reports.cache import cached_response
 from dimos.reports.constants import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus, Source, UpdateKind
 from dimos.reports.models import Category, ExternalBody, Report, ReportPhoto, ReportUpdate
 from dimos.reports.open311.keys import open311_client_for_key
 from dimos.reports.open311.render import errors, iso, respond
-from dimos.reports.selectors import categories_active
+from dimos.reports.selectors import categories_active, reports_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
@@ -231,12 +232,6 @@ RECORD_FIELDS = (
 )
 
 
-def _public_requests(municipality: Municipality) -> QuerySet[Report]:
-    # ``is_public IN (true)`` rather than ``is_public``: SQLite then uses the
-    # (municipality, is_public, created_at) index for the range *and* the order.
-    return Report.objects.filter(municipality=municipality, is_public__in=[True])
-
-
 def _names(model: Any, municipality: Municipality) -> dict[int, str]:
     return {
         pk: bilingual(name_el, name_en)
@@ -360,8 +355,6 @@ def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_list(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str]
 ) -> HttpResponse:
-    from dimos.reports.cache import cached_response
-
     return cached_response(
         municipality=municipality,
         namespace="open311-requests",
@@ -373,7 +366,7 @@ def request_list(
 def _request_list(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str]
 ) -> HttpResponse:
-    qs = _public_requests(municipality)
+    qs = reports_public(municipality)
     ids = params.get("service_request_id")
     if ids:
         wanted = [i.strip() for i in ids.split(",") if i.strip()]
@@ -410,7 +403,7 @@ def request_detail(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str], request_id: str
 ) -> HttpResponse:
     records = (
-        _records(request, _public_requests(municipality).filter(pk=int(request_id)), municipality)
+        _records(request, reports_public(municipality).filter(pk=int(request_id)), municipality)
         if request_id.isdigit()
         else []
     )
