@@ -41,10 +41,10 @@ _FOR_CITIZENS = {
 }
 _FOR_CLIENTS = {
     "category_missing": _("Απαιτείται η παράμετρος service_code."),
-    "category_unknown": _("Άγνωστο service_code: %(code)s"),
+    "category_unknown": _("Άγνωστο service_code: %(c)s"),
     "half_point": _("Δώστε και lat και long."),
     "no_place": _("Δώστε τοποθεσία: lat και long, ή address_string, ή address_id."),
-    "street_unknown": _("Η διεύθυνση δεν βρέθηκε στον κατάλογο οδών του δήμου: %(address)s"),
+    "street_unknown": _("Η διεύθυνση δεν βρέθηκε στον κατάλογο οδών του δήμου: %(a)s"),
     "street_id_unknown": _("Άγνωστο address_id."),
 }
 
@@ -71,7 +71,7 @@ def intake_category(municipality: Municipality, code: str, *, source: str = Sour
     category = categories_active(municipality).prefetch_related("attributes").filter(code=code).first()
     if category is None:
         raise ValidationFailed(
-            _message(source, "category_unknown", code=code[:60]), field="category", code="unknown_category"
+            _message(source, "category_unknown", c=code[:60]), field="category", code="unknown_category"
         )
     return category
 
@@ -105,7 +105,7 @@ def intake_place(
         street = street_resolve(municipality, address)
         if street is None:
             raise ValidationFailed(
-                _message(source, "street_unknown", address=address[:100]), field="location"
+                _message(source, "street_unknown", a=address[:100]), field="location"
             )
     else:
         raise ValidationFailed(_message(source, "no_place"), field="location")
