@@ -10,95 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from dimos.core.exceptions import ApplicationError
-from dimos.core.i18n import bilingual
-from dimos.core.models import Department, Municipality
+from dimos.core.models import Municipality
 from dimos.reports import services
 from dimos.reports.cache import cached_response
 from dimos.reports.constants import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus, Source, UpdateKind
-from dimos.reports.models import Category, ExternalBody, Report, ReportPhoto, ReportUpdate
+from dimos.reports.models import Category, Report, ReportUpdate
+from dimos.reports.open311.base import Open311Error, jurisdiction_of, open311_view, params_of
 from dimos.reports.open311.keys import open311_client_for_key
+from dimos.reports.open311.records import request_records, time_window
 from dimos.reports.open311.render import errors, iso, respond
 from dimos.reports.selectors import categories_active, reports_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
-MAX_SPAN = dt.timedelta(days=90)
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
-
-
-class Open311Error(Exception):
-    def __init__(self, status: int, *messages: str) -> None:
-        super().__init__(messages)
-        self.status = status
-        self.messages = list(messages)
-
-
-def _params(request: HttpRequest) -> dict[str, str]:
-    """Query (and form) parameters; an empty value means the same as an absent one."""
-    merged: dict[str, str] = {}
-    for source in (request.GET, request.POST if request.method == "POST" else {}):
-        for key in source:
-            value = source.get(key, "")
-            if isinstance(value, str) and value.strip() != "":
-                merged[key] = value.strip()
-    return merged
-
-
-def _jurisdiction(params: dict[str, str]) -> Municipality:
-    jurisdiction = params.get("jurisdiction_id")
-    if jurisdiction:
-        municipality = Municipality.objects.filter(
-            open311_jurisdiction__iexact=jurisdiction, is_active=True
-        ).first()
-        if municipality is None:
-            raise Open311Error(404, _("Άγνωστο jurisdiction_id: %(j)s") % {"j": jurisdiction[:100]})
-        return municipality
-    active = list(Municipality.objects.filter(is_active=True)[:2])
-    if len(active) != 1:
-        raise Open311Error(
-            400, _("Απαιτείται η παράμετρος jurisdiction_id (ο διακομιστής εξυπηρετεί πολλούς δήμους).")
-        )
-    return active[0]
-
-
-def open311_view(
-    methods: tuple[str, ...],
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Wrap a handler: method check, jurisdiction, and standard error documents."""
-
-    def decorate(handler: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @csrf_exempt
-        def view(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
-            try:
-                if request.method not in methods:
-                    raise Open311Error(
-                        400, _("Η μέθοδος HTTP %(m)s δεν υποστηρίζεται εδώ.") % {"m": request.method}
-                    )
-                params = _params(request)
-                municipality = _jurisdiction(params)
-                response = handler(request, fmt, municipality, params, **kwargs)
-            except Open311Error as exc:
-                response = errors(fmt, exc.status, exc.messages)
-            response["Access-Control-Allow-Origin"] = "*"
-            return response
-
-        view.__name__ = handler.__name__
-        view.__doc__ = handler.__doc__
-        return view
-
-    return decorate
 
 
 def _absolute(request: HttpRequest, path: str) -> str:
@@ -113,11 +45,11 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     """Service discovery: where the GeoReport v2 endpoint is and which formats it speaks."""
     if request.method not in ("GET", "HEAD"):
         return errors(fmt, 400, [_("Η μέθοδος HTTP %(m)s δεν υποστηρίζεται εδώ.") % {"m": request.method}])
-    params = _params(request)
+    params = params_of(request)
     municipality = getattr(request, "municipality", None)
     if params.get("jurisdiction_id"):
         try:
-            municipality = _jurisdiction(params)
+            municipality = jurisdiction_of(params)
         except Open311Error as exc:
             return errors(fmt, exc.status, exc.messages)
     from django.conf import settings
@@ -214,136 +146,6 @@ def service_definition(
 # --- Requests -------------------------------------------------------------------------------
 
 
-RECORD_FIELDS = (
-    "pk",
-    "status",
-    "status_notes",
-    "description",
-    "created_at",
-    "updated_at",
-    "deadline",
-    "address",
-    "lat",
-    "lon",
-    "media_url",
-    "category_id",
-    "department_id",
-    "external_body_id",
-)
-
-
-def _names(model: Any, municipality: Municipality) -> dict[int, str]:
-    return {
-        pk: bilingual(name_el, name_en)
-        for pk, name_el, name_en in model.objects.filter(municipality=municipality).values_list(
-            "pk", "name_el", "name_en"
-        )
-    }
-
-
-def _records(request: HttpRequest, qs: QuerySet[Report], municipality: Municipality) -> list[dict[str, Any]]:
-    """Request records for the reports of ``qs`` (already limited), in a constant number of queries.
-
-    Built from plain rows (no model instances, no joins) and never with the reporter's personal data.
-    """
-    rows = list(qs.values(*RECORD_FIELDS))
-    if not rows:
-        return []
-    ids = {r["pk"] for r in rows}
-    photos: dict[int, int] = {}
-    for report_id, photo_id in (
-        ReportPhoto.objects.filter(
-            municipality=municipality, is_public=True, report_id__gte=min(ids), report_id__lte=max(ids)
-        )
-        .order_by("-pk")
-        .values_list("report_id", "pk")
-    ):
-        if report_id in ids:
-            photos[report_id] = photo_id  # the lowest id wins (ordered descending)
-    categories = {
-        pk: (code, name)
-        for pk, code, name in (
-            (c.pk, c.code, c.name)
-            for c in Category.objects.filter(municipality=municipality).only(
-                "pk", "code", "name_el", "name_en"
-            )
-        )
-    }
-    departments = _names(Department, municipality)
-    bodies = _names(ExternalBody, municipality)
-    out = []
-    for row in rows:
-        media_url = row["media_url"]
-        if row["pk"] in photos:
-            media_url = _absolute(
-                request, reverse("reports:public_photo", args=[row["pk"], photos[row["pk"]], "full"])
-            )
-        agency = (
-            bodies.get(row["external_body_id"]) or departments.get(row["department_id"]) or municipality.name
-        )
-        code, service_name = categories[row["category_id"]]
-        is_open = row["status"] in OPEN_STATUSES
-        out.append(
-            {
-                "service_request_id": str(row["pk"]),
-                "status": "open" if is_open else "closed",
-                "status_notes": row["status_notes"],
-                "service_name": service_name,
-                "service_code": code,
-                "description": row["description"],
-                "agency_responsible": agency,
-                "service_notice": "",
-                "requested_datetime": iso(row["created_at"]),
-                "updated_datetime": iso(row["updated_at"]),
-                "expected_datetime": iso(row["deadline"]) if is_open else "",
-                "address": row["address"],
-                "address_id": "",
-                "zipcode": "",
-                "lat": row["lat"],
-                "long": row["lon"],
-                "media_url": media_url,
-            }
-        )
-    return out
-
-
-def _parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> dt.datetime | None:
-    if not value:
-        return None
-    parsed: dt.datetime | None = None
-    try:
-        day = parse_date(value) if len(value) == 10 else None
-        if day is not None:
-            parsed = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
-        else:
-            parsed = parse_datetime(value.replace(" ", "+") if "T" in value and " " in value else value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise Open311Error(400, _("Η παράμετρος %(p)s δεν είναι ημερομηνία ISO 8601.") % {"p": name})
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
-def _window(params: dict[str, str]) -> tuple[dt.datetime, dt.datetime]:
-    start = _parse_when(params.get("start_date"), "start_date")
-    end = _parse_when(params.get("end_date"), "end_date", end_of_day=True)
-    if start and end:
-        if end < start:
-            raise Open311Error(400, _("Η end_date είναι πριν από την start_date."))
-        if end - start > MAX_SPAN:
-            raise Open311Error(400, _("Το διάστημα start_date–end_date δεν μπορεί να ξεπερνά τις 90 ημέρες."))
-    elif start:
-        end = start + MAX_SPAN
-    elif end:
-        start = end - MAX_SPAN
-    else:
-        end = timezone.now()
-        start = end - MAX_SPAN
-    return start, end  # type: ignore[return-value]
-
-
 @csrf_exempt
 def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
@@ -380,7 +182,7 @@ def _request_list(
             if not statuses <= {"open", "closed"}:
                 problems.append(_("Η παράμετρος status δέχεται open, closed ή και τα δύο."))
         try:
-            start, end = _window(params)
+            start, end = time_window(params)
         except Open311Error as exc:
             problems += exc.messages
             start = end = None
@@ -394,7 +196,7 @@ def _request_list(
         elif statuses == {"closed"}:
             qs = qs.filter(status__in=CLOSED_STATUSES)
         qs = qs.filter(created_at__gte=start, created_at__lte=end).order_by("-created_at")
-    data = _records(request, qs[:MAX_RESULTS], municipality)
+    data = request_records(request, qs[:MAX_RESULTS], municipality)
     return respond(fmt, "service_requests", data)
 
 
@@ -403,7 +205,7 @@ def request_detail(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str], request_id: str
 ) -> HttpResponse:
     records = (
-        _records(request, reports_public(municipality).filter(pk=int(request_id)), municipality)
+        request_records(request, reports_public(municipality).filter(pk=int(request_id)), municipality)
         if request_id.isdigit()
         else []
     )
@@ -506,7 +308,7 @@ def request_create(
 def request_updates(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str]
 ) -> HttpResponse:
-    start, end = _window(params)
+    start, end = time_window(params)
     updates = (
         ReportUpdate.objects.filter(
             municipality=municipality,

@@ -104,9 +104,7 @@ def intake_place(
     elif address:
         street = street_resolve(municipality, address)
         if street is None:
-            raise ValidationFailed(
-                _message(source, "street_unknown", a=address[:100]), field="location"
-            )
+            raise ValidationFailed(_message(source, "street_unknown", a=address[:100]), field="location")
     else:
         raise ValidationFailed(_message(source, "no_place"), field="location")
     return street.lat, street.lon, address or street.name
