@@ -289,18 +289,24 @@ def keys(request: HttpRequest) -> HttpResponse:
             client = tenant_get_or_404(
                 Open311Client, municipality, pk=int(client_id) if client_id.isdigit() else 0
             )
-            client.is_active = False
-            client.save(update_fields=["is_active"])
-            audit_record(action="reports.open311_key_revoked", actor=request.user, obj=client)
+            services.open311_client_revoke(client=client, actor=request.user)
             messages.success(request, _("Το κλειδί ανακλήθηκε."))
             return redirect("reports:keys")
-        if form.is_valid():
-            _client, new_key = services.open311_client_issue(
-                municipality=municipality,
-                name=form.cleaned_data["name"],
-                contact_email=form.cleaned_data.get("contact_email", ""),
-                actor=request.user,
+        issued = (
+            run_service(
+                lambda: services.open311_client_issue(
+                    municipality=municipality,
+                    name=form.cleaned_data["name"],
+                    contact_email=form.cleaned_data.get("contact_email", ""),
+                    actor=request.user,
+                ),
+                form=form,
             )
+            if form.is_valid()
+            else None
+        )
+        if issued is not None:
+            new_key = issued[1]
             form = KeyForm()
         else:
             status = 400

@@ -18,6 +18,7 @@ from dimos.reports.models import Open311Client
 
 
 def hash_key(raw: str) -> str:
+    """The stored form of a key: SHA-256 (keys are long random strings, so no salt or stretching)."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -46,7 +47,17 @@ def open311_client_issue(
     return client, raw
 
 
+@transaction.atomic
+def open311_client_revoke(*, client: Open311Client, actor: Any = None) -> Open311Client:
+    """Stop a client application's key from working; the row stays for the audit trail."""
+    client.is_active = False
+    client.save(update_fields=["is_active"])
+    audit_record(action="reports.open311_key_revoked", actor=actor, obj=client)
+    return client
+
+
 def open311_client_for_key(municipality: Municipality, raw: str) -> Open311Client | None:
+    """The active client of this municipality with this key; its last use is noted at most every 5 minutes."""
     if not raw:
         return None
     client = Open311Client.objects.filter(

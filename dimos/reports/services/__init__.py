@@ -15,7 +15,12 @@ written in the same transaction.
 * the Open311 API keys live in ``dimos.reports.open311.keys``
 """
 
-from dimos.reports.open311.keys import hash_key, open311_client_for_key, open311_client_issue
+from dimos.reports.open311.keys import (
+    hash_key,
+    open311_client_for_key,
+    open311_client_issue,
+    open311_client_revoke,
+)
 from dimos.reports.services.followers import follower_unsubscribe, report_support
 from dimos.reports.services.intake import Intake, intake_category, intake_place, report_intake
 from dimos.reports.services.links import new_token, public_url
@@ -55,6 +60,7 @@ __all__ = [
     "new_token",
     "open311_client_for_key",
     "open311_client_issue",
+    "open311_client_revoke",
     "parse_coordinate",
     "photo_add",
     "photo_set_public",
