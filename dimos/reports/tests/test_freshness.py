@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -50,7 +51,36 @@ def _on_map(client, params=WIDE) -> int:
     return sum(f["properties"]["count"] for f in client.get(MAP, params).json()["features"])
 
 
-def test_a_deleted_report_disappears_from_open311_and_the_map(client, serres, categories):
+@pytest.fixture(params=["locmem", "redis"])
+def shared_cache(request, settings):
+    """The same test with the per-process cache and with Redis (shared by every process)."""
+    if request.param == "locmem":
+        yield request.param
+        return
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    server = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        server.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    # Never clear a shared Redis: this run's own key prefix keeps its entries apart.
+    prefix = f"test-reports-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield request.param
+    written = server.keys(f"{prefix}:*")
+    assert written, "the answers were not cached in Redis"
+    server.delete(*written)
+
+
+def test_a_deleted_report_disappears_from_open311_and_the_map(client, serres, categories, shared_cache):
     # The older of the two goes: the newest change of the remaining data stays the same.
     gone, keep = _report(serres, categories), _report(serres, categories, code="waste-bin")
     assert sorted(_listed(client)) == sorted([str(keep.pk), str(gone.pk)])
