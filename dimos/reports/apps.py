@@ -24,6 +24,7 @@ class ReportsConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from dimos.reports import signals, tasks  # noqa: F401  (task registration)
+        from dimos.reports import tasks  # noqa: F401  (task registration)
+        from dimos.reports.signals import connect_data_version
 
-        signals.connect()
+        connect_data_version()

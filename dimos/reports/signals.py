@@ -20,10 +20,12 @@ WATCHED = (Report, ReportUpdate, ReportPhoto, Category, CategoryGroup, ExternalB
 
 
 def reports_data_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A receiver: the public reports data of the instance's municipality changed."""
     data_changed(getattr(instance, "municipality_id", None), DATA_TOPIC)
 
 
-def connect() -> None:
+def connect_data_version() -> None:
+    """Connect ``reports_data_changed`` to every save and delete of the watched models."""
     for model in WATCHED:
         post_save.connect(
             reports_data_changed, sender=model, dispatch_uid=f"reports-version-save-{model.__name__}"
