@@ -27,7 +27,9 @@ class ReportsConfig(AppConfig):
         from django.apps import apps
 
         from dimos.reports import tasks  # noqa: F401  (task registration)
+        from dimos.reports.signals import connect_data_version
 
+        connect_data_version()
         if apps.is_installed("dimos.sensors"):
             # Registers the "report" alarm action (dimos.sensors.actions.alarm_actions).
             from dimos.reports import sensor_actions  # noqa: F401

@@ -1,15 +1,19 @@
-"""Caching of the public list endpoints (Open311 requests, public map data).
+"""The shared, public caches of the reports app: the Open311 request list and the public map data.
 
-A cached body is keyed by a *data version*: the newest ``updated_at`` of the
-municipality's reports and categories (two indexed MAX queries). Every write that
-changes what these endpoints show moves a report's ``updated_at`` forward, so a
-cached answer is never stale for longer than it takes to commit the change; the
-time-to-live only bounds memory and covers renamed departments.
+Both are anonymous answers built only from public data, so one cached body serves
+every visitor. A body is keyed by the municipality's data version of the public
+reports (``dimos.core.versions``, topic ``constants.DATA_TOPIC``), which every write
+moves forward inside its own transaction (model signals in ``signals.py``; services
+call ``data_changed`` next to their ``QuerySet.update``). So a change, a deletion
+included, is visible on the next request in every process, with Redis or without;
+the time-to-live only bounds memory. The key also holds the language (names are
+translated) and the day (open requests show their deadline).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -18,24 +22,28 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from dimos.core.models import Municipality
-from dimos.reports.models import Category, Report
+from dimos.core.versions import data_version
+from dimos.reports.constants import DATA_TOPIC
 
 TTL_SECONDS = 300
 
+BBox = tuple[float, float, float, float]
 
-def data_version(municipality: Municipality) -> str:
-    """Newest change of the municipality's reports and categories, in one indexed round trip."""
-    from django.db import connection
 
-    report_table, category_table = Report._meta.db_table, Category._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT (SELECT MAX(updated_at) FROM "{report_table}" WHERE municipality_id = %s), '  # noqa: S608
-            f'(SELECT MAX(updated_at) FROM "{category_table}" WHERE municipality_id = %s)',
-            [municipality.pk, municipality.pk],
-        )
-        reports, categories = cursor.fetchone()
-    return f"{reports}|{categories}"
+def snap_bbox(bbox: BBox, zoom: int) -> BBox:
+    """The box grown outwards to whole map tiles of ``zoom`` (256 px at that zoom).
+
+    Nearby views of the map then ask for the same box, so their cache keys repeat;
+    the answer is computed for the snapped box, never for the box that was asked.
+    """
+    step = 360.0 / (2**zoom)
+    west, south, east, north = bbox
+    return (
+        max(-180.0, math.floor(west / step) * step),
+        max(-90.0, math.floor(south / step) * step),
+        min(180.0, math.ceil(east / step) * step),
+        min(90.0, math.ceil(north / step) * step),
+    )
 
 
 def cached_response(
@@ -46,7 +54,7 @@ def cached_response(
         [
             namespace,
             str(municipality.pk),
-            data_version(municipality),
+            str(data_version(municipality.pk, DATA_TOPIC)),
             get_language() or "el",
             timezone.localdate().isoformat(),
             *parts,

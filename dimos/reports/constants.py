@@ -132,3 +132,9 @@ class AttributeType(models.TextChoices):
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+# The data version (dimos.core.versions) of what the public caches show: the
+# Open311 request list and the public map data. Every write to reports, their
+# public updates and photos, categories and the names of departments and bodies
+# moves it forward.
+DATA_TOPIC = "reports"

@@ -7,11 +7,21 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dimos.core.exceptions import ApplicationError
 from dimos.core.forms import AccessibleForm
 from dimos.reports.constants import MAX_DESCRIPTION, Priority, ReportStatus
 
 
 class ReportForm(AccessibleForm):
+    """The citizen's report; the intake service checks the place, the answers and the photos.
+
+    ``section_errors`` holds the service's errors that belong to a part of the page
+    rather than to a field (the place, the category's questions, the photos), so
+    the page shows each one beside its part.
+    """
+
+    SECTION_OF = {"lat": "location", "long": "location", "location": "location", "photos": "photos"}
+
     lat = forms.FloatField(
         label=_("Γεωγραφικό πλάτος"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
     )
@@ -54,6 +64,22 @@ class ReportForm(AccessibleForm):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.section_errors: dict[str, str] = {}
+        super().__init__(*args, **kwargs)
+
+    def add_service_errors(self, exc: ApplicationError) -> None:
+        """Put each error of ``exc`` on its field, beside its section, or at the end of the form."""
+        for key, messages in (exc.errors or {exc.field or "__all__": [exc.message]}).items():
+            target = self.SECTION_OF.get(key, key)
+            if target in self.fields:
+                self.add_error(target, messages)
+            elif key.startswith("attribute["):
+                self.section_errors["attributes"] = " ".join(messages)
+            else:
+                section = target if target in ("location", "photos") else "form"
+                self.section_errors[section] = " ".join(messages)
+
     def clean_phone(self) -> str:
         import re
 
@@ -61,6 +87,19 @@ class ReportForm(AccessibleForm):
         if phone and not re.fullmatch(r"\+?[0-9 ()-]{6,20}", phone):
             raise forms.ValidationError(_("Δώστε έγκυρο αριθμό τηλεφώνου."))
         return phone
+
+
+class FeedbackForm(AccessibleForm):
+    """The reporter's answer to "was it fixed?" on the tracking page."""
+
+    fixed = forms.ChoiceField(
+        choices=[("yes", _("Ναι")), ("no", _("Όχι"))],
+        error_messages={
+            "required": _("Επιλέξτε «Ναι» ή «Όχι»."),
+            "invalid_choice": _("Επιλέξτε «Ναι» ή «Όχι»."),
+        },
+    )
+    comment = forms.CharField(required=False, max_length=MAX_DESCRIPTION)
 
 
 class SupportForm(AccessibleForm):

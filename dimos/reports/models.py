@@ -7,10 +7,10 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.models import Department, MunicipalUnit, TenantModel
+from dimos.core.i18n import BilingualNameMixin, localized
+from dimos.core.models import Department, HistoryEntry, MunicipalUnit, TenantModel
 from dimos.reports.constants import (
     OPEN311_EXTENDED,
     AttributeType,
@@ -23,14 +23,7 @@ from dimos.reports.constants import (
 )
 
 
-def _bilingual(obj: models.Model, field: str) -> str:
-    value_en = getattr(obj, f"{field}_en", "")
-    if (get_language() or "el").startswith("en") and value_en:
-        return value_en
-    return getattr(obj, f"{field}_el")
-
-
-class ExternalBody(TenantModel):
+class ExternalBody(BilingualNameMixin, TenantModel):
     """An organisation outside the municipality (e.g. the water utility): reports are forwarded by e-mail."""
 
     code = models.SlugField(_("κωδικός"), max_length=60)
@@ -49,12 +42,8 @@ class ExternalBody(TenantModel):
     def __str__(self) -> str:
         return self.name_el
 
-    @property
-    def name(self) -> str:
-        return _bilingual(self, "name")
 
-
-class CategoryGroup(TenantModel):
+class CategoryGroup(BilingualNameMixin, TenantModel):
     code = models.SlugField(_("κωδικός"), max_length=60)
     name_el = models.CharField(_("όνομα (ελληνικά)"), max_length=150)
     name_en = models.CharField(_("όνομα (αγγλικά)"), max_length=150, blank=True)
@@ -72,12 +61,8 @@ class CategoryGroup(TenantModel):
     def __str__(self) -> str:
         return self.name_el
 
-    @property
-    def name(self) -> str:
-        return _bilingual(self, "name")
 
-
-class Category(TenantModel):
+class Category(BilingualNameMixin, TenantModel):
     """A kind of problem; its code is the Open311 service_code."""
 
     code = models.SlugField(_("κωδικός (service_code)"), max_length=60)
@@ -130,12 +115,8 @@ class Category(TenantModel):
         return self.name_el
 
     @property
-    def name(self) -> str:
-        return _bilingual(self, "name")
-
-    @property
     def description(self) -> str:
-        return _bilingual(self, "description")
+        return localized(self, "description")
 
     def deadline_from(self, day: dt.date, local_holidays: list[str]) -> dt.date:
         from dimos.core.workdays import add_calendar_days, add_working_days
@@ -181,7 +162,7 @@ class CategoryAttribute(TenantModel):
 
     @property
     def description(self) -> str:
-        return _bilingual(self, "description")
+        return localized(self, "description")
 
 
 class RoutingRule(TenantModel):
@@ -363,10 +344,6 @@ class Report(TenantModel):
         return open311_status(self.status)
 
     @property
-    def extended_status(self) -> str:
-        return OPEN311_EXTENDED[self.status]
-
-    @property
     def is_overdue(self) -> bool:
         return bool(self.is_open and self.deadline and self.deadline < timezone.localdate())
 
@@ -376,20 +353,17 @@ class Report(TenantModel):
         return self.reporter_name if self.show_name else ""
 
 
-class ReportUpdate(TenantModel):
-    """Append-only history: status changes, public updates, internal notes."""
+class ReportUpdate(HistoryEntry):
+    """Append-only history: status changes, public updates, internal notes.
+
+    ``comment`` keeps its old column name ``text`` (``db_column``): no data migration.
+    """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=12, choices=UpdateKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=20, blank=True, help_text="The report's status after this update.")
-    text = models.TextField(blank=True)
+    comment = models.TextField(_("σχόλιο"), blank=True, db_column="text")
     is_public = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("ενημέρωση αναφοράς")

@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from dimos.core.geo import bbox_around, haversine_m
 from dimos.core.greek import normalize_greek
 from dimos.core.models import Department, Municipality, MunicipalUnit
-from dimos.reports.constants import OPEN_STATUSES
 from dimos.reports.models import Category, Report, RoutingRule, Street
 
 
@@ -120,10 +119,6 @@ def street_resolve(municipality: Municipality, text: str) -> Street | None:
         return exact
     candidates = list(Street.objects.filter(municipality=municipality, name_normalized__startswith=key)[:2])
     return candidates[0] if len(candidates) == 1 else None
-
-
-def is_open_status(status: str) -> bool:
-    return status in OPEN_STATUSES
 
 
 def staff_queue(municipality: Municipality, filters: dict[str, Any]) -> QuerySet[Report]:

@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dimos.core.exceptions import ApplicationError
+from dimos.core.forms import run_service
 from dimos.core.tenancy import require_municipality, tenant_get_or_404
 from dimos.reports import services
 from dimos.reports.constants import ReportStatus
+from dimos.reports.forms import FeedbackForm
 from dimos.reports.models import Report, ReportPhoto
 
 
@@ -65,24 +66,21 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     report = tenant_get_or_404(
         Report.objects.select_related("category", "unit", "municipality"), municipality, tracking_token=token
     )
-    error = ""
-    if request.method == "POST":
-        answer = request.POST.get("fixed")
-        if answer not in ("yes", "no"):
-            error = _("Επιλέξτε «Ναι» ή «Όχι».")
-        else:
-            try:
-                services.report_feedback(
-                    report=report,
-                    fixed=answer == "yes",
-                    comment=request.POST.get("comment", ""),
-                    actor=request.user,
-                )
-            except ApplicationError as exc:
-                error = exc.message
-            else:
-                messages.success(request, _("Ευχαριστούμε για την απάντησή σας."))
-                return redirect("reports:track", token=token)
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        done = run_service(
+            lambda: services.report_feedback(
+                report=report,
+                fixed=form.cleaned_data["fixed"] == "yes",
+                comment=form.cleaned_data["comment"],
+                actor=request.user,
+            ),
+            form=form,
+        )
+        if done is not None:
+            messages.success(request, _("Ευχαριστούμε για την απάντησή σας."))
+            return redirect("reports:track", token=token)
+    error = " ".join(message for messages_ in form.errors.values() for message in messages_)
     context = _report_context(report)
     context.update({"tracking": True, "ask_fixed": report.status == ReportStatus.FIXED, "error": error})
     return render(request, "reports/detail.html", context, status=400 if error else 200)
@@ -91,10 +89,11 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     municipality = require_municipality(request)
     if request.method == "POST":
-        try:
-            report = services.report_confirm_email(municipality=municipality, token=token)
-        except ApplicationError as exc:
-            return render(request, "reports/message.html", {"message": exc.message}, status=404)
+        report = run_service(
+            lambda: services.report_confirm_email(municipality=municipality, token=token), request=request
+        )
+        if report is None:  # the reason is in the page's messages
+            return render(request, "reports/message.html", status=404)
         messages.success(request, _("Η αναφορά σας επιβεβαιώθηκε και δημοσιεύθηκε."))
         return redirect("reports:track", token=report.tracking_token)
     # A GET only shows a button: mail scanners that follow links must not confirm.
@@ -115,9 +114,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     municipality = require_municipality(request)
     if request.method == "POST":
-        try:
-            services.follower_unsubscribe(municipality=municipality, token=token)
-        except ApplicationError as exc:
-            return render(request, "reports/message.html", {"message": exc.message}, status=404)
+        done = run_service(
+            lambda: services.follower_unsubscribe(municipality=municipality, token=token), request=request
+        )
+        if done is None:  # the reason is in the page's messages
+            return render(request, "reports/message.html", status=404)
         return render(request, "reports/message.html", {"message": _("Δεν θα λαμβάνετε άλλες ενημερώσεις.")})
     return render(request, "reports/unsubscribe.html", {"token": token})

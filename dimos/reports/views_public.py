@@ -19,22 +19,22 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dimos.core.context import current_ip
 from dimos.core.exceptions import ApplicationError
+from dimos.core.forms import run_service
 from dimos.core.models import MunicipalUnit
 from dimos.core.tenancy import require_municipality, tenant_get_or_404
 from dimos.reports import classifier, services
-from dimos.reports.constants import CLOSED_STATUSES, OPEN_STATUSES, AttributeType, ReportStatus
+from dimos.reports.cache import cached_response, snap_bbox
+from dimos.reports.constants import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus
 from dimos.reports.forms import ReportForm, SupportForm
 from dimos.reports.models import Category, CategoryGroup, Report, ReportFollower
 from dimos.reports.selectors import (
     categories_active,
     duplicates_nearby,
     reports_public,
-    street_resolve,
     streets_matching,
 )
-
-FIELD_OF = {"lat": "location", "long": "location", "location": "location", "photos": "photos"}
 
 
 def _grouped(municipality: Any) -> list[tuple[CategoryGroup, list[Category]]]:
@@ -44,14 +44,14 @@ def _grouped(municipality: Any) -> list[tuple[CategoryGroup, list[Category]]]:
     return list(groups.values())
 
 
-def _attribute_answers(request: HttpRequest, category: Category) -> dict[str, Any]:
+def _attribute_answers(request: HttpRequest, category_code: str) -> dict[str, Any]:
+    """The answers to the chosen category's questions (inputs named ``attr-<category>-<question>``)."""
+    prefix = f"attr-{category_code}-"
     answers: dict[str, Any] = {}
-    for attr in category.attributes.all():
-        key = f"attr-{category.code}-{attr.code}"
-        if attr.datatype == AttributeType.MULTI:
-            answers[attr.code] = request.POST.getlist(key)
-        else:
-            answers[attr.code] = request.POST.get(key, "")
+    for key in request.POST:
+        if key.startswith(prefix):
+            values = request.POST.getlist(key)
+            answers[key.removeprefix(prefix)] = values if len(values) > 1 else values[0]
     return answers
 
 
@@ -63,118 +63,58 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if user is not None:
         initial = {"name": user.get_full_name(), "email": user.email, "phone": getattr(user, "phone", "")}
     form = ReportForm(request.POST or None, initial=initial)
-    extra_errors: dict[str, str] = {}
+    context: dict[str, Any] = {
+        "form": form,
+        "selected": request.POST.get("category", ""),
+        "posted": request.POST,
+    }
     status = 200
     if request.method == "POST":
-        photos = request.FILES.getlist("photos")
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
-            category = (
-                categories_active(municipality)
-                .prefetch_related("attributes")
-                .filter(code=data["category"])
-                .first()
-            )
-            lat, lon, address = data.get("lat"), data.get("lon"), data.get("address", "").strip()
-            if category is None:
-                form.add_error("category", _("Επιλέξτε κατηγορία από τη λίστα."))
-            elif lat is None or lon is None:
-                street = street_resolve(municipality, address) if address else None
-                if street is None:
-                    extra_errors["location"] = (
-                        _("Η διεύθυνση δεν βρέθηκε στον κατάλογο οδών· δείξτε το σημείο στον χάρτη.")
-                        if address
-                        else _(
-                            "Δείξτε το σημείο στον χάρτη, χρησιμοποιήστε τη θέση σας ή γράψτε τη διεύθυνση."
-                        )
-                    )
-                else:
-                    lat, lon = street.lat, street.lon
-            nearby_found: list = []
-            if (
-                category is not None
-                and not extra_errors
-                and not form.errors
-                and request.POST.get("nearby_checked") != "1"
-            ):
-                # Without the page's script the citizen has not seen nearby reports yet:
-                # show them once before a possible duplicate is created.
-                try:
-                    nearby_found = duplicates_nearby(
-                        municipality,
-                        category,
-                        services.parse_coordinate(lat, field="lat"),
-                        services.parse_coordinate(lon, field="long"),
-                    )
-                except ApplicationError:
-                    nearby_found = []
-            if nearby_found:
-                return render(
-                    request,
-                    "reports/new.html",
-                    {
-                        "form": form,
-                        "groups": _grouped(municipality),
-                        "extra_errors": {},
-                        "selected": category.code,
-                        "posted": request.POST,
-                        "nearby_found": nearby_found,
-                        "nearby_category": category,
-                        "photos_dropped": bool(photos),
-                    },
+            photos = request.FILES.getlist("photos")
+            try:
+                intake = services.report_intake(
+                    municipality=municipality,
+                    category_code=data["category"],
+                    lat=data.get("lat"),
+                    lon=data.get("lon"),
+                    address=data.get("address", ""),
+                    description=data["description"],
+                    reporter=services.Reporter(
+                        user=user,
+                        name=data.get("name", "").strip(),
+                        email=data.get("email", "") or (user.email if user else ""),
+                        phone=data.get("phone", ""),
+                        show_name=bool(data.get("show_name")),
+                        language=(get_language() or "el")[:2],
+                    ),
+                    attributes=_attribute_answers(request, data["category"]),
+                    photos=photos,
+                    # Without the page's script the citizen has not seen nearby reports yet:
+                    # they are shown once before a possible duplicate is created.
+                    nearby_seen=request.POST.get("nearby_checked") == "1",
+                    client_ip=None if user else current_ip.get() or request.META.get("REMOTE_ADDR"),
                 )
-            if category is not None and not extra_errors and not form.errors:
-                try:
-                    if user is None:
-                        from dimos.core.context import current_ip
-                        from dimos.reports.throttle import check_anonymous
-
-                        check_anonymous(current_ip.get() or request.META.get("REMOTE_ADDR"))
-                    report = services.report_submit(
-                        municipality=municipality,
-                        category=category,
-                        lat=lat,
-                        lon=lon,
-                        description=data["description"],
-                        reporter=services.Reporter(
-                            user=user,
-                            name=data.get("name", "").strip(),
-                            email=data.get("email", "") or (user.email if user else ""),
-                            phone=data.get("phone", ""),
-                            show_name=bool(data.get("show_name")),
-                            language=(get_language() or "el")[:2],
-                        ),
-                        attributes=_attribute_answers(request, category),
-                        address=address,
-                        photos=photos,
-                    )
-                except ApplicationError as exc:
-                    for key, msgs in (exc.errors or {exc.field or "__all__": [exc.message]}).items():
-                        target = FIELD_OF.get(key, key)
-                        if target in form.fields:
-                            form.add_error(target, msgs)
-                        elif key.startswith("attribute["):
-                            extra_errors["attributes"] = " ".join(msgs)
-                        else:
-                            extra_errors[target if target in ("location", "photos") else "form"] = " ".join(
-                                msgs
-                            )
-                else:
-                    request.session["reports_receipt"] = report.pk
-                    return redirect("reports:receipt", token=report.tracking_token)
-        status = 400
-    return render(
-        request,
-        "reports/new.html",
-        {
-            "form": form,
-            "groups": _grouped(municipality),
-            "extra_errors": extra_errors,
-            "selected": request.POST.get("category", ""),
-            "posted": request.POST,
-        },
-        status=status,
-    )
+            except ApplicationError as exc:
+                # Not run_service: the page shows location, answer and photo errors beside
+                # their sections, which are not fields of the form.
+                form.add_service_errors(exc)
+            else:
+                if intake.report is not None:
+                    request.session["reports_receipt"] = intake.report.pk
+                    return redirect("reports:receipt", token=intake.report.tracking_token)
+                status = 200
+                context.update(
+                    {
+                        "nearby_found": intake.nearby,
+                        "nearby_category": intake.category,
+                        "photos_dropped": bool(photos),
+                    }
+                )
+    context.update({"groups": _grouped(municipality), "extra_errors": form.section_errors})
+    return render(request, "reports/new.html", context, status=status)
 
 
 def receipt(request: HttpRequest, token: str) -> HttpResponse:
@@ -230,16 +170,16 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Δώστε έγκυρο e-mail."))
         return redirect("reports:detail", pk=pk)
-    try:
-        services.report_support(
+    follower = run_service(
+        lambda: services.report_support(
             report=report,
             user=request.user if request.user.is_authenticated else None,
             email=form.cleaned_data.get("email", ""),
             language=(get_language() or "el")[:2],
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+        ),
+        request=request,
+    )
+    if follower is not None:
         messages.success(
             request, _("Ευχαριστούμε! Καταγράφηκε ότι έχετε το ίδιο πρόβλημα και θα λαμβάνετε ενημερώσεις.")
         )
@@ -310,7 +250,11 @@ def _bbox(request: HttpRequest) -> tuple[float, float, float, float] | None:
 
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
-    """Markers for the public map, clustered on the server on a grid that depends on the zoom."""
+    """Markers for the public map, clustered on the server on a grid that depends on the zoom.
+
+    The answer covers the asked box grown to whole tiles (``cache.snap_bbox``), so
+    that every view inside the same tiles shares one cached answer.
+    """
     municipality = require_municipality(request)
     bbox = _bbox(request)
     try:
@@ -319,15 +263,14 @@ def map_data(request: HttpRequest) -> JsonResponse:
         zoom = -1
     if bbox is None or zoom < 0:
         return JsonResponse({"error": _("Δώστε bbox=δυτικά,νότια,ανατολικά,βόρεια και zoom.")}, status=400)
-    from dimos.reports.cache import cached_response
-
+    box = snap_bbox(bbox, zoom)
     return cached_response(
         municipality=municipality,
         namespace="map-data",
-        parts=[f"{v:.4f}" for v in bbox]
+        parts=[repr(v) for v in box]
         + [str(zoom)]
         + [f"{k}={request.GET.get(k, '')}" for k in ("category", "status", "unit")],
-        build=lambda: _map_data(request, municipality, bbox, zoom),
+        build=lambda: _map_data(request, municipality, box, zoom),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dimos.core.constants import StaffRole
-from dimos.core.exceptions import ApplicationError
+from dimos.core.forms import run_service
 from dimos.core.models import Department, MunicipalUnit
 from dimos.core.services import audit_record
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
@@ -123,12 +124,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        try:
-            done = _act(request, report, action, allowed, forms)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            done = False
-        if done:
+        if _act(request, report, action, allowed, forms):
             return redirect("reports:staff_detail", pk=report.pk)
         status = 400
     else:
@@ -153,6 +149,14 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _run(call: Callable[[], object], request: HttpRequest) -> bool:
+    """Run a service for an action of the desk; an error becomes a message at the top of the page.
+
+    A message rather than a form error: the desk's forms sit in folded panels.
+    """
+    return run_service(call, request=request) is not None
+
+
 def _act(
     request: HttpRequest, report: Report, action: str, allowed: list[str], forms: dict[str, Any]
 ) -> bool:
@@ -163,13 +167,17 @@ def _act(
         forms["transition"] = form
         if not form.is_valid():
             return False
-        services.report_transition(
-            report=report,
-            to_status=form.cleaned_data["status"],
-            actor=user,
-            comment=form.cleaned_data["comment"],
-            public=form.cleaned_data["public"],
-        )
+        if not _run(
+            lambda: services.report_transition(
+                report=report,
+                to_status=form.cleaned_data["status"],
+                actor=user,
+                comment=form.cleaned_data["comment"],
+                public=form.cleaned_data["public"],
+            ),
+            request,
+        ):
+            return False
         messages.success(request, _("Η κατάσταση άλλαξε."))
         return True
     if action == "comment":
@@ -177,9 +185,13 @@ def _act(
         forms["comment"] = form
         if not form.is_valid():
             return False
-        services.report_comment(
-            report=report, actor=user, text=form.cleaned_data["text"], public=form.cleaned_data["public"]
-        )
+        if not _run(
+            lambda: services.report_comment(
+                report=report, actor=user, text=form.cleaned_data["text"], public=form.cleaned_data["public"]
+            ),
+            request,
+        ):
+            return False
         messages.success(request, _("Καταχωρίστηκε."))
         return True
     if action == "assign":
@@ -196,7 +208,13 @@ def _act(
         if assignee_id and assignee is None:
             messages.error(request, _("Άγνωστος χειριστής."))
             return False
-        services.report_assign(report=report, actor=user, department=department, assignee=assignee)
+        if not _run(
+            lambda: services.report_assign(
+                report=report, actor=user, department=department, assignee=assignee
+            ),
+            request,
+        ):
+            return False
         messages.success(request, _("Η ανάθεση αποθηκεύτηκε."))
         return True
     if action == "priority":
@@ -204,7 +222,13 @@ def _act(
         forms["priority"] = form
         if not form.is_valid():
             return False
-        services.report_set_priority(report=report, actor=user, priority=form.cleaned_data["priority"])
+        if not _run(
+            lambda: services.report_set_priority(
+                report=report, actor=user, priority=form.cleaned_data["priority"]
+            ),
+            request,
+        ):
+            return False
         messages.success(request, _("Η προτεραιότητα αποθηκεύτηκε."))
         return True
     if action == "merge":
@@ -216,7 +240,8 @@ def _act(
         if into is None:
             form.add_error("into", _("Δεν βρέθηκε αναφορά με αυτόν τον αριθμό."))
             return False
-        services.report_merge(duplicate=report, into=into, actor=user)
+        if not _run(lambda: services.report_merge(duplicate=report, into=into, actor=user), request):
+            return False
         messages.success(request, _("Η αναφορά συγχωνεύθηκε στην %(ref)s.") % {"ref": into.reference})
         return True
     if action in ("publish_photo", "hide_photo"):
@@ -226,14 +251,17 @@ def _act(
             municipality,
             pk=int(photo_id) if photo_id.isdigit() else 0,
         )
-        services.photo_set_public(photo=photo, public=action == "publish_photo", actor=user)
-        return True
+        return _run(
+            lambda: services.photo_set_public(photo=photo, public=action == "publish_photo", actor=user),
+            request,
+        )
     if action == "add_photo":
         upload = request.FILES.get("photo")
         if upload is None:
             messages.error(request, _("Επιλέξτε φωτογραφία."))
             return False
-        services.photo_add(report=report, upload=upload, actor=user)
+        if not _run(lambda: services.photo_add(report=report, upload=upload, actor=user), request):
+            return False
         messages.success(request, _("Η φωτογραφία προστέθηκε και δημοσιεύθηκε."))
         return True
     messages.error(request, _("Άγνωστη ενέργεια."))
@@ -261,18 +289,24 @@ def keys(request: HttpRequest) -> HttpResponse:
             client = tenant_get_or_404(
                 Open311Client, municipality, pk=int(client_id) if client_id.isdigit() else 0
             )
-            client.is_active = False
-            client.save(update_fields=["is_active"])
-            audit_record(action="reports.open311_key_revoked", actor=request.user, obj=client)
+            services.open311_client_revoke(client=client, actor=request.user)
             messages.success(request, _("Το κλειδί ανακλήθηκε."))
             return redirect("reports:keys")
-        if form.is_valid():
-            _client, new_key = services.open311_client_issue(
-                municipality=municipality,
-                name=form.cleaned_data["name"],
-                contact_email=form.cleaned_data.get("contact_email", ""),
-                actor=request.user,
+        issued = (
+            run_service(
+                lambda: services.open311_client_issue(
+                    municipality=municipality,
+                    name=form.cleaned_data["name"],
+                    contact_email=form.cleaned_data.get("contact_email", ""),
+                    actor=request.user,
+                ),
+                form=form,
             )
+            if form.is_valid()
+            else None
+        )
+        if issued is not None:
+            new_key = issued[1]
             form = KeyForm()
         else:
             status = 400

@@ -115,7 +115,8 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
             page.get_by_role("button", name="Υποβολή αναφοράς").click()
             page.wait_for_url("**/reports/receipt/**")
             report = Report.objects.get()
-            assert report.reference in page.content()
+            # Exactly the reference: "SER-1" is also inside "SER-10".
+            assert page.locator("strong.ref").inner_text() == report.reference
             assert report.photos.count() == 1
             _shot(page, "02-receipt")
 
@@ -124,7 +125,7 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
             _login(staff_ctx, lambda: Client(HTTP_HOST=host), clerk, live_server.url)
             staff = staff_ctx.new_page()
             staff.goto(f"{live_server.url}/staff/reports/")
-            staff.get_by_role("link", name=report.reference).click()
+            staff.get_by_role("link", name=report.reference, exact=True).click()
             _shot(staff, "03-staff-desk")
             staff.select_option("#id_status", "fixed")
             staff.fill("#id_comment", "Αντικαταστάθηκε ο λαμπτήρας.")
@@ -134,7 +135,7 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
             assert report.status == "fixed"
 
             page.goto(f"{live_server.url}/reports/mine/")
-            page.get_by_role("link", name=report.reference).click()
+            page.get_by_role("link", name=report.reference, exact=True).click()
             assert "Αντικαταστάθηκε ο λαμπτήρας." in page.content()
             assert "Διορθώθηκε πράγματι το πρόβλημα;" in page.content()
             _shot(page, "04-citizen-sees-update")

@@ -10,95 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from dimos.core.exceptions import ApplicationError
-from dimos.core.models import Department, Municipality
+from dimos.core.models import Municipality
 from dimos.reports import services
+from dimos.reports.cache import cached_response
 from dimos.reports.constants import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus, Source, UpdateKind
-from dimos.reports.models import Category, ExternalBody, Report, ReportPhoto, ReportUpdate, Street
+from dimos.reports.models import Category, Report, ReportUpdate
+from dimos.reports.open311.base import Open311Error, jurisdiction_of, open311_view, params_of
+from dimos.reports.open311.keys import open311_client_for_key
+from dimos.reports.open311.records import request_records, time_window
 from dimos.reports.open311.render import errors, iso, respond
-from dimos.reports.selectors import categories_active, street_resolve
+from dimos.reports.selectors import categories_active, reports_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
-MAX_SPAN = dt.timedelta(days=90)
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
-
-
-class Open311Error(Exception):
-    def __init__(self, status: int, *messages: str) -> None:
-        super().__init__(messages)
-        self.status = status
-        self.messages = list(messages)
-
-
-def _params(request: HttpRequest) -> dict[str, str]:
-    """Query (and form) parameters; an empty value means the same as an absent one."""
-    merged: dict[str, str] = {}
-    for source in (request.GET, request.POST if request.method == "POST" else {}):
-        for key in source:
-            value = source.get(key, "")
-            if isinstance(value, str) and value.strip() != "":
-                merged[key] = value.strip()
-    return merged
-
-
-def _jurisdiction(params: dict[str, str]) -> Municipality:
-    jurisdiction = params.get("jurisdiction_id")
-    if jurisdiction:
-        municipality = Municipality.objects.filter(
-            open311_jurisdiction__iexact=jurisdiction, is_active=True
-        ).first()
-        if municipality is None:
-            raise Open311Error(404, _("Άγνωστο jurisdiction_id: %(j)s") % {"j": jurisdiction[:100]})
-        return municipality
-    active = list(Municipality.objects.filter(is_active=True)[:2])
-    if len(active) != 1:
-        raise Open311Error(
-            400, _("Απαιτείται η παράμετρος jurisdiction_id (ο διακομιστής εξυπηρετεί πολλούς δήμους).")
-        )
-    return active[0]
-
-
-def open311_view(
-    methods: tuple[str, ...],
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Wrap a handler: method check, jurisdiction, and standard error documents."""
-
-    def decorate(handler: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @csrf_exempt
-        def view(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
-            try:
-                if request.method not in methods:
-                    raise Open311Error(
-                        400, _("Η μέθοδος HTTP %(m)s δεν υποστηρίζεται εδώ.") % {"m": request.method}
-                    )
-                params = _params(request)
-                municipality = _jurisdiction(params)
-                response = handler(request, fmt, municipality, params, **kwargs)
-            except Open311Error as exc:
-                response = errors(fmt, exc.status, exc.messages)
-            response["Access-Control-Allow-Origin"] = "*"
-            return response
-
-        view.__name__ = handler.__name__
-        view.__doc__ = handler.__doc__
-        return view
-
-    return decorate
 
 
 def _absolute(request: HttpRequest, path: str) -> str:
@@ -113,11 +45,11 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     """Service discovery: where the GeoReport v2 endpoint is and which formats it speaks."""
     if request.method not in ("GET", "HEAD"):
         return errors(fmt, 400, [_("Η μέθοδος HTTP %(m)s δεν υποστηρίζεται εδώ.") % {"m": request.method}])
-    params = _params(request)
+    params = params_of(request)
     municipality = getattr(request, "municipality", None)
     if params.get("jurisdiction_id"):
         try:
-            municipality = _jurisdiction(params)
+            municipality = jurisdiction_of(params)
         except Open311Error as exc:
             return errors(fmt, exc.status, exc.messages)
     from django.conf import settings
@@ -214,143 +146,6 @@ def service_definition(
 # --- Requests -------------------------------------------------------------------------------
 
 
-RECORD_FIELDS = (
-    "pk",
-    "status",
-    "status_notes",
-    "description",
-    "created_at",
-    "updated_at",
-    "deadline",
-    "address",
-    "lat",
-    "lon",
-    "media_url",
-    "category_id",
-    "department_id",
-    "external_body_id",
-)
-
-
-def _public_requests(municipality: Municipality) -> QuerySet[Report]:
-    # ``is_public IN (true)`` rather than ``is_public``: SQLite then uses the
-    # (municipality, is_public, created_at) index for the range *and* the order.
-    return Report.objects.filter(municipality=municipality, is_public__in=[True])
-
-
-def _names(model: Any, municipality: Municipality) -> dict[int, str]:
-    english = (get_language() or "el").startswith("en")
-    return {
-        pk: (english and name_en) or name_el
-        for pk, name_el, name_en in model.objects.filter(municipality=municipality).values_list(
-            "pk", "name_el", "name_en"
-        )
-    }
-
-
-def _records(request: HttpRequest, qs: QuerySet[Report], municipality: Municipality) -> list[dict[str, Any]]:
-    """Request records for the reports of ``qs`` (already limited), in a constant number of queries.
-
-    Built from plain rows (no model instances, no joins) and never with the reporter's personal data.
-    """
-    rows = list(qs.values(*RECORD_FIELDS))
-    if not rows:
-        return []
-    ids = {r["pk"] for r in rows}
-    photos: dict[int, int] = {}
-    for report_id, photo_id in (
-        ReportPhoto.objects.filter(
-            municipality=municipality, is_public=True, report_id__gte=min(ids), report_id__lte=max(ids)
-        )
-        .order_by("-pk")
-        .values_list("report_id", "pk")
-    ):
-        if report_id in ids:
-            photos[report_id] = photo_id  # the lowest id wins (ordered descending)
-    categories = {
-        pk: (code, name)
-        for pk, code, name in (
-            (c.pk, c.code, c.name)
-            for c in Category.objects.filter(municipality=municipality).only(
-                "pk", "code", "name_el", "name_en"
-            )
-        )
-    }
-    departments = _names(Department, municipality)
-    bodies = _names(ExternalBody, municipality)
-    out = []
-    for row in rows:
-        media_url = row["media_url"]
-        if row["pk"] in photos:
-            media_url = _absolute(
-                request, reverse("reports:public_photo", args=[row["pk"], photos[row["pk"]], "full"])
-            )
-        agency = (
-            bodies.get(row["external_body_id"]) or departments.get(row["department_id"]) or municipality.name
-        )
-        code, service_name = categories[row["category_id"]]
-        is_open = row["status"] in OPEN_STATUSES
-        out.append(
-            {
-                "service_request_id": str(row["pk"]),
-                "status": "open" if is_open else "closed",
-                "status_notes": row["status_notes"],
-                "service_name": service_name,
-                "service_code": code,
-                "description": row["description"],
-                "agency_responsible": agency,
-                "service_notice": "",
-                "requested_datetime": iso(row["created_at"]),
-                "updated_datetime": iso(row["updated_at"]),
-                "expected_datetime": iso(row["deadline"]) if is_open else "",
-                "address": row["address"],
-                "address_id": "",
-                "zipcode": "",
-                "lat": row["lat"],
-                "long": row["lon"],
-                "media_url": media_url,
-            }
-        )
-    return out
-
-
-def _parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> dt.datetime | None:
-    if not value:
-        return None
-    parsed: dt.datetime | None = None
-    try:
-        day = parse_date(value) if len(value) == 10 else None
-        if day is not None:
-            parsed = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
-        else:
-            parsed = parse_datetime(value.replace(" ", "+") if "T" in value and " " in value else value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise Open311Error(400, _("Η παράμετρος %(p)s δεν είναι ημερομηνία ISO 8601.") % {"p": name})
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
-
-
-def _window(params: dict[str, str]) -> tuple[dt.datetime, dt.datetime]:
-    start = _parse_when(params.get("start_date"), "start_date")
-    end = _parse_when(params.get("end_date"), "end_date", end_of_day=True)
-    if start and end:
-        if end < start:
-            raise Open311Error(400, _("Η end_date είναι πριν από την start_date."))
-        if end - start > MAX_SPAN:
-            raise Open311Error(400, _("Το διάστημα start_date–end_date δεν μπορεί να ξεπερνά τις 90 ημέρες."))
-    elif start:
-        end = start + MAX_SPAN
-    elif end:
-        start = end - MAX_SPAN
-    else:
-        end = timezone.now()
-        start = end - MAX_SPAN
-    return start, end  # type: ignore[return-value]
-
-
 @csrf_exempt
 def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
@@ -362,8 +157,6 @@ def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_list(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str]
 ) -> HttpResponse:
-    from dimos.reports.cache import cached_response
-
     return cached_response(
         municipality=municipality,
         namespace="open311-requests",
@@ -375,7 +168,7 @@ def request_list(
 def _request_list(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str]
 ) -> HttpResponse:
-    qs = _public_requests(municipality)
+    qs = reports_public(municipality)
     ids = params.get("service_request_id")
     if ids:
         wanted = [i.strip() for i in ids.split(",") if i.strip()]
@@ -389,7 +182,7 @@ def _request_list(
             if not statuses <= {"open", "closed"}:
                 problems.append(_("Η παράμετρος status δέχεται open, closed ή και τα δύο."))
         try:
-            start, end = _window(params)
+            start, end = time_window(params)
         except Open311Error as exc:
             problems += exc.messages
             start = end = None
@@ -403,7 +196,7 @@ def _request_list(
         elif statuses == {"closed"}:
             qs = qs.filter(status__in=CLOSED_STATUSES)
         qs = qs.filter(created_at__gte=start, created_at__lte=end).order_by("-created_at")
-    data = _records(request, qs[:MAX_RESULTS], municipality)
+    data = request_records(request, qs[:MAX_RESULTS], municipality)
     return respond(fmt, "service_requests", data)
 
 
@@ -412,7 +205,7 @@ def request_detail(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str], request_id: str
 ) -> HttpResponse:
     records = (
-        _records(request, _public_requests(municipality).filter(pk=int(request_id)), municipality)
+        request_records(request, reports_public(municipality).filter(pk=int(request_id)), municipality)
         if request_id.isdigit()
         else []
     )
@@ -458,84 +251,37 @@ def request_create(
     api_key = params.get("api_key", "")
     if not api_key:
         raise Open311Error(403, _("Λείπει το api_key."))
-    client = services.open311_client_for_key(municipality, api_key)
+    client = open311_client_for_key(municipality, api_key)
     if client is None:
         raise Open311Error(403, _("Μη έγκυρο api_key για αυτόν τον δήμο."))
-    problems: list[str] = []
-    category = None
-    code = params.get("service_code")
-    if not code:
-        problems.append(_("Απαιτείται η παράμετρος service_code."))
-    else:
-        category = categories_active(municipality).prefetch_related("attributes").filter(code=code).first()
-        if category is None:
-            problems.append(_("Άγνωστο service_code: %(c)s") % {"c": code[:60]})
-    lat, lon, address = params.get("lat"), params.get("long"), params.get("address_string", "")
-    if (lat is None) != (lon is None):
-        problems.append(_("Δώστε και lat και long."))
-    elif lat is None:
-        street = None
-        if params.get("address_id"):
-            address_id = params["address_id"]
-            street = (
-                Street.objects.filter(municipality=municipality, pk=int(address_id)).first()
-                if address_id.isdigit()
-                else None
-            )
-            if street is None:
-                problems.append(_("Άγνωστο address_id."))
-        elif address:
-            street = street_resolve(municipality, address)
-            if street is None:
-                problems.append(
-                    _("Η διεύθυνση δεν βρέθηκε στον κατάλογο οδών του δήμου: %(a)s") % {"a": address[:100]}
-                )
-        else:
-            problems.append(_("Δώστε τοποθεσία: lat και long, ή address_string, ή address_id."))
-        if street is not None:
-            lat, lon = str(street.lat), str(street.lon)
-            address = address or street.name
-    email = params.get("email", "")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(_("Μη έγκυρο email."))
-    media_url = params.get("media_url", "")
-    if media_url:
-        try:
-            URLValidator(schemes=["http", "https"])(media_url)
-            if len(media_url) > 500:
-                raise ValidationError("too long")
-        except ValidationError:
-            problems.append(_("Μη έγκυρο media_url (διεύθυνση http/https)."))
-    if problems:
-        raise Open311Error(400, *problems)
     name = " ".join(filter(None, [params.get("first_name", ""), params.get("last_name", "")]))
-    photos = request.FILES.getlist("media")[:3] if request.FILES else []
     try:
-        report = services.report_submit(
+        report = services.report_intake(
             municipality=municipality,
-            category=category,
-            lat=lat,
-            lon=lon,
+            category_code=params.get("service_code", ""),
+            lat=params.get("lat"),
+            lon=params.get("long"),
+            address=params.get("address_string", ""),
+            address_id=params.get("address_id", ""),
             description=params.get("description", ""),
             reporter=services.Reporter(
-                name=name[:150], email=email, phone=params.get("phone", "")[:30], show_name=False
+                name=name[:150],
+                email=params.get("email", ""),
+                phone=params.get("phone", "")[:30],
+                show_name=False,
             ),
             attributes=_attributes(request.POST),
-            address=address,
-            photos=photos,
+            photos=request.FILES.getlist("media")[:3] if request.FILES else [],
             source=Source.OPEN311,
             client=client,
-            media_url=media_url,
+            media_url=params.get("media_url", ""),
             device_id=params.get("device_id", ""),
             account_id=params.get("account_id", ""),
-            description_required=False,
-        )
+        ).report
     except ApplicationError as exc:
         messages = [m for msgs in exc.errors.values() for m in msgs] or [exc.message]
         raise Open311Error(403 if exc.status == 403 else 400, *messages) from exc
+    assert report is not None  # Open311 clients are never shown nearby reports first
     if report.status == ReportStatus.FORWARDED and report.external_body_id:
         notice = _("Η αναφορά διαβιβάστηκε στον αρμόδιο φορέα: %(b)s.") % {"b": report.external_body.name}
     else:
@@ -562,7 +308,7 @@ def request_create(
 def request_updates(
     request: HttpRequest, fmt: str, municipality: Municipality, params: dict[str, str]
 ) -> HttpResponse:
-    start, end = _window(params)
+    start, end = time_window(params)
     updates = (
         ReportUpdate.objects.filter(
             municipality=municipality,
@@ -572,7 +318,7 @@ def request_updates(
             created_at__lte=end,
         )
         .exclude(kind=UpdateKind.CREATED)
-        .only("pk", "report_id", "status", "to_status", "text", "created_at", "kind")
+        .only("pk", "report_id", "status", "to_status", "comment", "created_at", "kind")
         .order_by("created_at", "pk")[:MAX_RESULTS]
     )
     data = [
@@ -581,7 +327,7 @@ def request_updates(
             "service_request_id": str(u.report_id),
             "status": u.status_for_open311,
             "updated_datetime": iso(u.created_at),
-            "description": u.text
+            "description": u.comment
             or (str(ReportStatus(u.status).label) if u.status in ReportStatus.values else ""),
             "media_url": "",
         }
