@@ -50,7 +50,7 @@ def test_first_login_enrols_totp_with_qr(alice: Any, bob: Any) -> None:
     assert response.status_code == 302 and response["Location"] == "/accounts/login/totp/setup/"
     assert not _signed_in(client)  # the password alone is not enough
     ask = client.get("/accounts/login/totp/setup/")
-    assert "Κωδικός ενεργοποίησης" in ask.content.decode() and "class=\"qr\"" not in ask.content.decode()
+    assert "Κωδικός ενεργοποίησης" in ask.content.decode() and 'class="qr"' not in ask.content.decode()
     assert client.post("/accounts/login/totp/setup/", {"enrolment_code": code})["Location"] == SETUP
     page = client.get("/accounts/login/totp/setup/")
     body = page.content.decode()
@@ -76,7 +76,7 @@ def test_the_password_alone_never_shows_the_authenticator_secret(alice: Any, bob
     client = Client(HTTP_HOST=SERRES_HOST)
     _password_step(client)
     page = client.get("/accounts/login/totp/setup/").content.decode()
-    assert "class=\"qr\"" not in page and not TOTPDevice.objects.filter(user=alice).exists()
+    assert 'class="qr"' not in page and not TOTPDevice.objects.filter(user=alice).exists()
     wrong = client.post("/accounts/login/totp/setup/", {"enrolment_code": "AAAA-BBBB-CCCC"})
     assert wrong.status_code == 400 and "δεν είναι σωστός" in wrong.content.decode()
     assert client.post("/accounts/login/totp/setup/", {"code": "123456"}).status_code == 400
