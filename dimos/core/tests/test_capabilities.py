@@ -77,7 +77,12 @@ def test_a_municipal_administrator_cannot_mint_a_higher_role_in_the_back_office(
     assert f'value="{role}"' not in page
     response = client.post(
         "/admin/accounts/user/add/",
-        {"username": "mallory", "password1": "x9!long-enough-pass", "password2": "x9!long-enough-pass", "role": role},
+        {
+            "username": "mallory",
+            "password1": "x9!long-enough-pass",
+            "password2": "x9!long-enough-pass",
+            "role": role,
+        },
     )
     assert response.status_code == 200  # the form refuses the choice
     from django.contrib.auth import get_user_model
@@ -113,7 +118,9 @@ def test_creating_and_changing_an_account_is_audited(bob: Any, serres: Any) -> N
     request = type("R", (), {"user": bob})()
     UserAdmin(get_user_model(), None).save_model(request, user, _Form(), change=True)
     changed = AuditEvent.objects.get(action="accounts.role_changed")
-    assert changed.old_values == {"role": StaffRole.CLERK} and changed.new_values == {"role": StaffRole.DEPARTMENT_HEAD}
+    assert changed.old_values == {"role": StaffRole.CLERK} and changed.new_values == {
+        "role": StaffRole.DEPARTMENT_HEAD
+    }
 
 
 def test_a_municipal_administrator_cannot_edit_another_administrator(bob: Any, serres: Any) -> None:
