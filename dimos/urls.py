@@ -44,5 +44,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "dimos.core.views.error_403"
 handler404 = "dimos.core.views.error_404"
 handler500 = "dimos.core.views.error_500"

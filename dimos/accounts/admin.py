@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -15,7 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from dimos.accounts.enrolment import totp_enrolment_code_issue
 from dimos.accounts.models import ExternalIdentity, User
 from dimos.core.admin import TenantAdmin
+from dimos.core.capabilities import Capability, grantable_roles, may_grant
+from dimos.core.constants import StaffRole
 from dimos.core.exceptions import ApplicationError
+from dimos.core.services import audit_record
 
 
 @admin.register(User)
@@ -26,6 +30,7 @@ class UserAdmin(TenantAdmin, DjangoUserAdmin):
     through the case they belong to.
     """
 
+    required_capability = Capability.USERS_MANAGE
     list_display = ["username", "first_name", "last_name", "role", "department", "is_active"]
     list_filter = ["role", "is_active"]
     fieldsets = (
@@ -53,10 +58,67 @@ class UserAdmin(TenantAdmin, DjangoUserAdmin):
         sets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             return sets
+        # Access to this back office (is_staff) comes with the municipal administrator's role,
+        # which only platform administrators grant.
+        hidden = {"municipality", "is_staff"}
         return [
-            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "municipality")})
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in hidden)})
             for name, opts in sets
         ]
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role" and not request.user.is_superuser:
+            allowed = grantable_roles(request.user)
+            kwargs["choices"] = [(value, label) for value, label in StaffRole.choices if value in allowed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A municipal administrator manages only the accounts whose role they may grant: not
+        # another administrator, not a Region viewer, never a platform administrator.
+        if (
+            obj is not None
+            and not request.user.is_superuser
+            and (
+                obj.is_superuser or not may_grant(request.user, obj.role, municipality_id=obj.municipality_id)
+            )
+        ):
+            return False
+        return super()._allowed(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        municipality_id = obj.municipality_id if request.user.is_superuser else request.user.municipality_id
+        if not may_grant(request.user, obj.role, municipality_id=municipality_id):
+            raise PermissionDenied(_("Δεν μπορείτε να δώσετε αυτόν τον ρόλο."))
+        before = (
+            User.objects.filter(pk=obj.pk).values("role", "is_active", "department_id", "is_staff").first()
+            if change
+            else None
+        )
+        super().save_model(request, obj, form, change)
+        after = {
+            "role": obj.role,
+            "is_active": obj.is_active,
+            "department_id": obj.department_id,
+            "is_staff": obj.is_staff,
+        }
+        if before is None:
+            audit_record(action="accounts.user_created", actor=request.user, obj=obj, new=after)
+        elif before != after:
+            changed = [key for key in after if before[key] != after[key]]
+            action = (
+                "accounts.role_changed"
+                if "role" in changed or "is_staff" in changed
+                else "accounts.activation_changed"
+                if "is_active" in changed
+                else "accounts.user_changed"
+            )
+            audit_record(
+                action=action,
+                actor=request.user,
+                obj=obj,
+                old={key: before[key] for key in changed},
+                new={key: after[key] for key in changed},
+            )
 
 
 def staff_login_redirect(request: HttpRequest, extra_context: Any = None) -> HttpResponse:

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from dimos.core.capabilities import Capability, has_capability
 from dimos.core.constants import StaffRole
 from dimos.core.models import (
     AuditEvent,
@@ -40,7 +41,10 @@ def _is_municipal_admin(request: HttpRequest) -> bool:
 
 
 class TenantAdmin(admin.ModelAdmin):
+    """Scoped to the administrator's municipality; ``required_capability`` says who may use it."""
+
     tenant_field = "municipality"
+    required_capability: Capability = Capability.STRUCTURE_MANAGE
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         qs = super().get_queryset(request)
@@ -83,7 +87,7 @@ class TenantAdmin(admin.ModelAdmin):
     def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
         if _is_platform_admin(request):
             return True
-        if not _is_municipal_admin(request):
+        if not _is_municipal_admin(request) or not has_capability(request.user, self.required_capability):
             return False
         return obj is None or getattr(obj, f"{self.tenant_field}_id", None) == request.user.municipality_id
 

@@ -8,6 +8,8 @@ class StaffRole(models.TextChoices):
     MUNICIPAL_ADMIN = "municipal_admin", _("Διαχειριστής/τρια δήμου")
     REGION_VIEWER = "region_viewer", _("Παρατηρητής Περιφέρειας")
     SCHOOL_DIRECTOR = "school_director", _("Διευθυντής/ντρια σχολείου")
+    SENSOR_OPERATOR = "sensor_operator", _("Χειριστής/τρια αισθητήρων")
+    EDUCATION_OFFICER = "education_officer", _("Υπάλληλος παιδείας")
 
 
 # Roles that work inside one municipality (everything but the Region viewer).
@@ -17,6 +19,8 @@ MUNICIPAL_ROLES = frozenset(
         StaffRole.DEPARTMENT_HEAD,
         StaffRole.MUNICIPAL_ADMIN,
         StaffRole.SCHOOL_DIRECTOR,
+        StaffRole.SENSOR_OPERATOR,
+        StaffRole.EDUCATION_OFFICER,
     }
 )
 

@@ -13,14 +13,19 @@ from typing import Any
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
+from dimos.core.capabilities import has_capability
+
 
 @dataclass(frozen=True)
 class NavItem:
+    """A menu entry or home card; staff entries name the capability they need."""
+
     url_name: str
     label: Any
     roles: tuple[str, ...] | None = None
     description: Any = ""
     icon: str = ""
+    capability: str | None = None
 
     @property
     def url(self) -> str:
@@ -55,11 +60,13 @@ def public_nav() -> list[NavItem]:
 
 
 def staff_nav(user: Any) -> list[NavItem]:
+    """The staff menu: only what ``user`` may use (``dimos/core/capabilities.py``)."""
     role = getattr(user, "role", "")
     return [
         item
         for item in _collect("dimos_staff_nav")
-        if item.roles is None or role in item.roles or getattr(user, "is_superuser", False)
+        if (item.capability is None or has_capability(user, item.capability))
+        and (item.roles is None or role in item.roles or getattr(user, "is_superuser", False))
     ]
 
 

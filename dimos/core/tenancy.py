@@ -19,11 +19,14 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
+from dimos.core.capabilities import has_capability
 from dimos.core.constants import StaffRole
 from dimos.core.models import Municipality
 
@@ -31,6 +34,9 @@ M = TypeVar("M", bound=models.Model)
 _HOST_CACHE_KEY = "dimos:hostmap:v1"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 HOST_CACHE_SECONDS = 60
+NOT_ALLOWED = _(
+    "Ο ρόλος σας δεν επιτρέπει αυτή την ενέργεια. Αν τη χρειάζεστε, ζητήστε την από τον διαχειριστή του δήμου."
+)
 
 
 def _host_map() -> dict[str, int]:
@@ -110,15 +116,18 @@ def user_has_role(user: Any, roles: Iterable[str] | None) -> bool:
 def staff_required(
     view: Callable[..., HttpResponse] | None = None,
     *,
+    capability: str | None = None,
     roles: Iterable[str] | None = None,
     write: bool | None = None,
 ) -> Any:
     """Decorator for every staff page.
 
     Anonymous users are sent to sign in; signed-in users who are not staff of this
-    request's municipality (or lack the role) get 404, so another tenant's pages
-    and objects are indistinguishable from pages that do not exist. ``write``
-    defaults to "unsafe HTTP method".
+    request's municipality get 404, so another tenant's pages and objects are
+    indistinguishable from pages that do not exist. Staff of this municipality
+    without the ``capability`` the page declares (``dimos/core/capabilities.py``)
+    get a 403 page that says so. ``write`` defaults to "unsafe HTTP method"; the
+    Region viewer never writes.
     """
 
     def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -127,14 +136,19 @@ def staff_required(
             municipality = require_municipality(request)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            needs_write = write if write is not None else request.method not in SAFE_METHODS
-            if not is_staff_of(request.user, municipality, write=needs_write):
+            if not is_staff_of(request.user, municipality, write=False):
                 raise Http404("Not found")
+            needs_write = write if write is not None else request.method not in SAFE_METHODS
+            if needs_write and not is_staff_of(request.user, municipality, write=True):
+                raise PermissionDenied(NOT_ALLOWED)
+            if capability is not None and not has_capability(request.user, capability):
+                raise PermissionDenied(NOT_ALLOWED)
             if not user_has_role(request.user, roles) and request.user.role != StaffRole.REGION_VIEWER:
                 raise Http404("Not found")
             return func(request, *args, **kwargs)
 
         wrapper.dimos_staff = True  # type: ignore[attr-defined]  # read by the isolation test
+        wrapper.dimos_capability = capability  # type: ignore[attr-defined]  # read by the role walk
         return wrapper
 
     if view is not None:
@@ -145,8 +159,10 @@ def staff_required(
 class IsMunicipalStaff(BasePermission):
     """DRF permission: staff of the request's municipality (Region viewer read-only).
 
-    Views using it are staff endpoints for the isolation test. Object lookups must
-    still go through ``tenant_queryset`` so another tenant's objects give 404.
+    Views using it are staff endpoints for the isolation test. A view may declare
+    ``required_capability`` (or ``required_capabilities`` per HTTP method); staff
+    without it get 403. Object lookups must still go through ``tenant_queryset``
+    so another tenant's objects give 404.
     """
 
     dimos_staff = True
@@ -158,13 +174,18 @@ class IsMunicipalStaff(BasePermission):
         if not request.user.is_authenticated:
             return False  # 401/403: sign in first
         roles = getattr(view, "staff_roles", None)
-        allowed = is_staff_of(request.user, municipality, write=request.method not in SAFE_METHODS) and (
+        member = is_staff_of(request.user, municipality, write=False) and (
             user_has_role(request.user, roles) or request.user.role == StaffRole.REGION_VIEWER
         )
-        if not allowed:
+        if not member:
             # As for pages: another tenant's endpoints look like nothing is there.
             raise NotFound()
-        return True
+        if request.method not in SAFE_METHODS and not is_staff_of(request.user, municipality, write=True):
+            return False
+        needed = getattr(view, "required_capabilities", {}).get(
+            request.method, getattr(view, "required_capability", None)
+        )
+        return needed is None or has_capability(request.user, needed)
 
 
 def tenant_queryset(

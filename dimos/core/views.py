@@ -113,6 +113,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok", "tasks": tasks})
 
 
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A member of staff without the capability a page needs (tenancy failures are 404s)."""
+    message = str(exception) if exception is not None and str(exception) else ""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
