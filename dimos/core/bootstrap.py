@@ -163,6 +163,8 @@ def municipality_bootstrap(
         raise ApplicationError(_("Χρειάζεται όνομα στα ελληνικά και στα αγγλικά."), field="name_el")
     if not (-90 <= centre_lat <= 90 and -180 <= centre_lon <= 180):
         raise ApplicationError(_("Μη έγκυρο κέντρο (γεωγραφικό πλάτος, μήκος)."), field="centre_lat")
+    if boundary is not None and boundary.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ApplicationError(_("Το όριο πρέπει να είναι GeoJSON Polygon ή MultiPolygon."), field="boundary")
     loaded = [kit_load(k) for k in kits]
     units = list(units)
     for index, unit in enumerate(units):

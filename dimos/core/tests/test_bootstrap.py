@@ -135,6 +135,7 @@ def test_running_it_again_duplicates_nothing_and_keeps_the_municipalitys_edits(d
         ({"kits": ["departments", "bins"]}, "Άγνωστο πακέτο «bins»"),
         ({"profile": {"mayor": "x"}}, "Άγνωστα στοιχεία δήμου: mayor."),
         ({"units": [{"name_el": "Χωρίς όριο"}]}, "Η δημοτική ενότητα αρ. 1 χρειάζεται"),
+        ({"boundary": {"type": "Point", "coordinates": [23.5, 41.0]}}, "Το όριο πρέπει να είναι GeoJSON"),
     ],
 )
 def test_bad_input_is_refused_with_its_message_and_nothing_is_written(overrides, message, serres):
