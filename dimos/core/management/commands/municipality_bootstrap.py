@@ -88,8 +88,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         for kit in kits:
             counts = ", ".join(f"{name} {len(rows)}" for name, rows in kit.sections.items())
-            self.stdout.write(f"{kit.name:20} {kit.title_el}")
-            self.stdout.write(f"{'':20} {kit.title_en} [{counts}]")
+            self.stdout.write(f"{kit.name:22} {kit.title_el}")
+            self.stdout.write(f"{'':22} {kit.title_en} [{counts}]")
 
 
 def _read_json(name: str) -> Any:
