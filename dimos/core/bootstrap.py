@@ -46,6 +46,7 @@ PROFILE_FIELDS = frozenset(
 )
 _CODE = re.compile(r"^[A-Z0-9]{2,8}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
+_KIT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,16 @@ def kits_available() -> list[Kit]:
 
 
 def kit_load(name_or_path: str | Path) -> Kit:
-    """Read and validate one kit, by shipped name (``eservices``) or by file path."""
+    """Read and validate one kit, by shipped name (``eservices``) or by ``Path``.
+
+    A string is only ever a shipped kit's name, so a form that passes on what a
+    person typed cannot make the service read another file on the server.
+    """
     text = str(name_or_path)
-    path = Path(text) if text.endswith(".json") or "/" in text else KITS_DIR / f"{text}.json"
+    if isinstance(name_or_path, Path):
+        path = name_or_path
+    else:
+        path = KITS_DIR / f"{text}.json" if _KIT_NAME.match(text) else KITS_DIR / "-"
     if not path.is_file():
         raise ApplicationError(
             _("Άγνωστο πακέτο «%(kit)s». Διαθέσιμα: %(names)s.")

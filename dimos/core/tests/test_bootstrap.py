@@ -133,6 +133,8 @@ def test_running_it_again_duplicates_nothing_and_keeps_the_municipalitys_edits(d
         ({"slug": "Κιλκίς"}, "Μη έγκυρο slug «Κιλκίς»"),
         ({"hostnames": []}, "Χρειάζεται τουλάχιστον ένα όνομα διακομιστή."),
         ({"kits": ["departments", "bins"]}, "Άγνωστο πακέτο «bins»"),
+        ({"kits": ["../../settings"]}, "Άγνωστο πακέτο «../../settings»"),
+        ({"kits": ["/etc/passwd.json"]}, "Άγνωστο πακέτο «/etc/passwd.json»"),
         ({"profile": {"mayor": "x"}}, "Άγνωστα στοιχεία δήμου: mayor."),
         ({"units": [{"name_el": "Χωρίς όριο"}]}, "Η δημοτική ενότητα αρ. 1 χρειάζεται"),
         ({"boundary": {"type": "Point", "coordinates": [23.5, 41.0]}}, "Το όριο πρέπει να είναι GeoJSON"),
@@ -148,10 +150,10 @@ def test_bad_input_is_refused_with_its_message_and_nothing_is_written(overrides,
     assert (Municipality.objects.count(), Department.objects.count()) == before
 
 
-def _kit(tmp_path: Path, content: Any, name: str = "local.json") -> str:
+def _kit(tmp_path: Path, content: Any, name: str = "local.json") -> Path:
     path = tmp_path / name
     path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
-    return str(path)
+    return path
 
 
 @pytest.mark.parametrize(
@@ -255,6 +257,25 @@ def test_the_command_creates_a_municipality_from_files(tmp_path, db):
     assert MunicipalUnit.objects.get(municipality=kilkis).name_el == "Κιλκίς"
     assert Service.objects.filter(municipality=kilkis).count() == len(_rows("eservices", "eservices"))
     assert "Δήμος Κιλκίς (KIL)" in out.getvalue()
+
+
+def test_the_command_takes_a_kit_file_by_path(tmp_path, db):
+    local = _kit(
+        tmp_path, {"title_el": "Τοπικό", "departments": [{"code": "kep", "name_el": "ΚΕΠ", "name_en": "KEP"}]}
+    )
+    call_command(
+        "municipality_bootstrap",
+        "--slug=kilkis",
+        "--name-el=Δήμος Κιλκίς",
+        "--name-en=Municipality of Kilkis",
+        "--code=KIL",
+        "--host=kilkis.localhost",
+        "--centre=40.993,22.875",
+        f"--kit={local}",
+        stdout=io.StringIO(),
+    )
+
+    assert Department.objects.get(municipality__slug="kilkis").code == "kep"
 
 
 def test_the_command_reports_bad_input_as_a_command_error(serres):

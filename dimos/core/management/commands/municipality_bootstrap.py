@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 centre_lon=lon,
                 boundary=boundary,
                 units=units,
-                kits=options["kit"],
+                kits=[Path(k) if k.endswith(".json") else k for k in options["kit"]],
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
