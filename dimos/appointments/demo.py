@@ -1,7 +1,8 @@
-"""Demo data: Serres' service points, counters, appointment types, hours, a few bookings.
+"""Demo data: a closure and a few bookings at Serres' service points.
 
-Idempotent (``update_or_create`` on natural keys; bookings only for demo citizens
-who have none). Coordinates are ≈ approximate, good enough for a demo map.
+The points, counters, appointment types and hours are starter kits
+(``appointments``, ``serres-service-points``). Idempotent: bookings only for demo
+citizens who have none.
 """
 
 from __future__ import annotations
@@ -17,152 +18,26 @@ from dimos.appointments.models import (
     Appointment,
     AppointmentType,
     Closure,
-    Counter,
-    OpeningHours,
     ServicePoint,
 )
+from dimos.core.bootstrap import kits_apply
 from dimos.core.exceptions import ApplicationError
-from dimos.core.models import Municipality, MunicipalUnit
-
-TYPES = [
-    (
-        "vevaiosi-monimis-katoikias",
-        "Βεβαίωση μόνιμης κατοικίας",
-        "Certificate of permanent residence",
-        15,
-        "Αστυνομική ταυτότητα ή διαβατήριο· λογαριασμός ΔΕΗ ή μισθωτήριο στο όνομά σας.",
-        "Identity card or passport; an electricity bill or lease in your name.",
-    ),
-    (
-        "dimotologio",
-        "Δημοτολόγιο (πιστοποιητικά, μεταδημότευση, εγγραφή)",
-        "Civil register (certificates, transfer, registration)",
-        20,
-        "Αστυνομική ταυτότητα· για μεταδημότευση, τα δικαιολογητικά που θα σας υποδείξει ο υπάλληλος.",
-        "Identity card; for a transfer, the documents the clerk tells you.",
-    ),
-    (
-        "karta-stathmefsis",
-        "Κάρτα στάθμευσης μόνιμου κατοίκου",
-        "Resident parking card",
-        20,
-        "Μισθωτήριο ή τίτλος ιδιοκτησίας, πρόσφατος λογαριασμός ρεύματος, άδεια κυκλοφορίας του οχήματος.",
-        "Lease or title deed, a recent electricity bill, the vehicle's registration.",
-    ),
-    (
-        "dimotiki-enimerotita",
-        "Δημοτική ενημερότητα (βεβαίωση μη οφειλής)",
-        "Municipal tax clearance",
-        10,
-        "ΑΦΜ και αστυνομική ταυτότητα.",
-        "Tax number and identity card.",
-    ),
-    (
-        "epikyrosi-gnisio",
-        "Επικύρωση αντιγράφων / γνήσιο υπογραφής",
-        "Certified copies / signature authentication",
-        10,
-        "Τα πρωτότυπα έγγραφα και αστυνομική ταυτότητα.",
-        "The original documents and your identity card.",
-    ),
-]
-
-WEEKDAYS = range(0, 5)
-
-# (name_el, name_en, address, unit, lat, lon, slot, hours, counters[(name, capacity, [type codes])])
-POINTS = [
-    (
-        "Δημαρχείο Σερρών",
-        "Serres Town Hall",
-        "Κωνσταντίνου Καραμανλή 1, 621 00 Σέρρες",
-        "Σερρών",
-        41.0880,
-        23.5470,
-        15,
-        [(d, dt.time(8, 0), dt.time(14, 30)) for d in WEEKDAYS],
-        [
-            ("Γκισέ 1 · Δημοτολόγιο", 1, ["dimotologio", "vevaiosi-monimis-katoikias"]),
-            ("Γκισέ 2 · Δημοτολόγιο", 1, ["dimotologio", "vevaiosi-monimis-katoikias"]),
-            ("Γκισέ 3 · Στάθμευση", 1, ["karta-stathmefsis"]),
-            ("Γκισέ 4 · Ταμείο", 1, ["dimotiki-enimerotita"]),
-        ],
-    ),
-    (
-        "ΚΕΠ Σερρών (Διοικητήριο)",
-        "KEP Serres (Diikitirio)",
-        "Διοικητήριο, Πλατεία Ελευθερίας, 621 00 Σέρρες",
-        "Σερρών",
-        41.0857,
-        23.5490,
-        10,
-        [(d, dt.time(8, 0), dt.time(15, 0)) for d in WEEKDAYS]
-        + [(1, dt.time(17, 0), dt.time(19, 0)), (3, dt.time(17, 0), dt.time(19, 0))],
-        [
-            ("Θέση Α", 2, ["epikyrosi-gnisio", "vevaiosi-monimis-katoikias", "dimotologio"]),
-            ("Θέση Β", 2, ["epikyrosi-gnisio", "dimotiki-enimerotita"]),
-        ],
-    ),
-    (
-        "ΚΕΠ Λευκώνα",
-        "KEP Lefkonas",
-        "Κοινότητα Λευκώνα, 621 00 Λευκώνας Σερρών",
-        "Λευκώνα",
-        41.1000,
-        23.5000,
-        15,
-        [(d, dt.time(8, 0), dt.time(14, 0)) for d in (0, 2, 4)],
-        [("Γκισέ", 1, ["epikyrosi-gnisio", "vevaiosi-monimis-katoikias"])],
-    ),
-]
+from dimos.core.models import Municipality
 
 
 def seed_municipality(municipality: Municipality) -> dict[str, Any]:
-    types = {}
-    for code, name_el, name_en, minutes, bring_el, bring_en in TYPES:
-        types[code], _ = AppointmentType.objects.update_or_create(
-            municipality=municipality,
-            code=code,
-            defaults={
-                "name_el": name_el,
-                "name_en": name_en,
-                "duration_minutes": minutes,
-                "description_el": bring_el,
-                "description_en": bring_en,
-                "info_url": "/services/" if code != "epikyrosi-gnisio" else "https://www.gov.gr/",
-                "is_active": True,
-            },
-        )
-    points = {}
-    for name_el, name_en, address, unit, lat, lon, slot, hours, counters in POINTS:
-        point, _ = ServicePoint.objects.update_or_create(
-            municipality=municipality,
-            name_el=name_el,
-            defaults={
-                "name_en": name_en,
-                "address": address,
-                "unit": MunicipalUnit.objects.filter(municipality=municipality, name_el=unit).first(),
-                "lat": lat,
-                "lon": lon,
-                "slot_minutes": slot,
-                "horizon_days": 30,
-                "notice_minutes": 60,
-                "is_active": True,
-            },
-        )
-        points[name_el] = point
-        OpeningHours.objects.filter(municipality=municipality, point=point).delete()
-        OpeningHours.objects.bulk_create(
-            OpeningHours(municipality=municipality, point=point, weekday=d, opens=o, closes=c)
-            for d, o, c in hours
-        )
-        for counter_name, capacity, codes in counters:
-            counter, _ = Counter.objects.update_or_create(
-                municipality=municipality,
-                point=point,
-                name=counter_name,
-                defaults={"capacity": capacity, "is_active": True},
-            )
-            counter.types.set([types[c] for c in codes])
+    """Serres' appointment types and service points (the ``appointments`` and
+    ``serres-service-points`` starter kits) and the demo's New Year's Eve closure.
+
+    Idempotent; returns ``{"types": {code: …}, "points": {name_el: …}}``.
+    """
+    kits_apply(municipality=municipality, kits=["appointments", "serres-service-points"])
+    return _with_closure(municipality)
+
+
+def _with_closure(municipality: Municipality) -> dict[str, Any]:
+    types = {t.code: t for t in AppointmentType.objects.filter(municipality=municipality)}
+    points = {p.name_el: p for p in ServicePoint.objects.filter(municipality=municipality)}
     year = timezone.localdate().year
     Closure.objects.update_or_create(
         municipality=municipality,
@@ -222,7 +97,7 @@ def _book_demo(municipality: Municipality, objects: dict[str, Any]) -> int:
 
 
 def seed(ctx: Any) -> None:
-    objects = seed_municipality(ctx.serres)
+    objects = _with_closure(ctx.serres)  # the points come from the core demo's kits
     made = _book_demo(ctx.serres, objects)
     ctx.say(
         "Ραντεβού: /appointments/ (πολίτες), /staff/appointments/ (λίστα ημέρας, π.χ. clerk.serres)"

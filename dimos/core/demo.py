@@ -1,5 +1,9 @@
 """Demo data for the core: the Municipality of Serres, a neighbour, staff, citizens.
 
+Both municipalities are made by ``municipality_bootstrap`` with starter kits
+(``dimos/core/kits/``); this module keeps only what is demo-only: the ≈ outlines
+and unit seats, the demo mailboxes, staff and citizens.
+
 Coordinates and boundaries marked ≈ are approximate (good enough for a demo map,
 not for cadastral use): unit boundaries are Voronoi cells of the unit seats
 clipped to an approximate municipal outline.
@@ -14,8 +18,9 @@ from django.contrib.auth import get_user_model
 from shapely.geometry import MultiPoint, Polygon, mapping
 from shapely.ops import voronoi_diagram
 
+from dimos.core.bootstrap import kit_load, municipality_bootstrap
 from dimos.core.constants import StaffRole
-from dimos.core.models import Department, Municipality, MunicipalUnit
+from dimos.core.models import Department, Municipality
 
 DEMO_PASSWORD = "dimos-demo-2026"  # noqa: S105  (printed by make demo; demo only)
 
@@ -69,37 +74,10 @@ HERACLEA_UNITS = [
     ("Στρυμόνα", "Strymonas", 2800, 41.10, 23.36),
 ]
 
+# Kept for one release for older tests and benchmarks: the rows of the ``departments`` kit.
 SERRES_DEPARTMENTS = [
-    (
-        "dioikitikes",
-        "Διεύθυνση Διοικητικών Υπηρεσιών",
-        "Directorate of Administrative Services",
-        None,
-    ),
-    ("protokollo", "Τμήμα Πρωτοκόλλου", "Protocol Office", "dioikitikes"),
-    ("dimotologio", "Τμήμα Δημοτολογίου και Ληξιαρχείου", "Civil Registry Office", "dioikitikes"),
-    ("oikonomikes", "Διεύθυνση Οικονομικών Υπηρεσιών", "Directorate of Financial Services", None),
-    ("esoda", "Τμήμα Εσόδων", "Revenue Office", "oikonomikes"),
-    ("tameio", "Ταμείο", "Treasury", "oikonomikes"),
-    ("technikes", "Διεύθυνση Τεχνικών Υπηρεσιών", "Directorate of Technical Services", None),
-    ("odopoiia", "Τμήμα Οδοποιίας", "Roads Department", "technikes"),
-    ("ilektrofotismos", "Τμήμα Ηλεκτροφωτισμού", "Street Lighting Department", "technikes"),
-    (
-        "kathariotita",
-        "Διεύθυνση Καθαριότητας και Ανακύκλωσης",
-        "Directorate of Cleaning and Recycling",
-        None,
-    ),
-    ("prasino", "Διεύθυνση Πρασίνου", "Directorate of Parks and Green Spaces", None),
-    ("dimotiki-astynomia", "Δημοτική Αστυνομία", "Municipal Police", None),
-    ("paideia", "Διεύθυνση Παιδείας", "Directorate of Education", None),
-    (
-        "pliroforiki",
-        "Τμήμα Ψηφιακής Διακυβέρνησης και Πληροφορικής",
-        "Digital Governance and IT",
-        None,
-    ),
-    ("kep", "ΚΕΠ", "Citizen Service Centre (KEP)", None),
+    (d["code"], d["name_el"], d["name_en"], d.get("parent"))
+    for d in kit_load("departments").sections["departments"]
 ]
 
 # Demo citizens: fictional people with checksum-valid ΑΦΜ/ΑΜΚΑ.
@@ -130,24 +108,40 @@ def _units_from_seats(outline: list[tuple[float, float]], seats: list[tuple[floa
 
 
 def _municipality(
-    *, slug: str, defaults: dict[str, Any], outline: list[tuple[float, float]], units: list[tuple]
+    *,
+    slug: str,
+    identity: dict[str, Any],
+    profile: dict[str, Any],
+    outline: list[tuple[float, float]],
+    units: list[tuple],
+    kits: list[str],
 ) -> Municipality:
-    municipality, _ = Municipality.objects.update_or_create(
-        slug=slug, defaults={**defaults, "boundary": mapping(Polygon(outline))}
-    )
+    """The municipality through ``municipality_bootstrap``, with ≈ unit boundaries."""
     polygons = _units_from_seats(outline, [(u[4], u[3]) for u in units])
-    for (name_el, name_en, population, lat, lon), polygon in zip(units, polygons, strict=True):
-        MunicipalUnit.objects.update_or_create(
-            municipality=municipality,
-            name_el=name_el,
-            defaults={
+    municipality = municipality_bootstrap(
+        slug=slug,
+        **identity,
+        boundary=_as_plain(mapping(Polygon(outline))),
+        units=[
+            {
+                "name_el": name_el,
                 "name_en": name_en,
                 "population": population,
                 "seat_lat": lat,
                 "seat_lon": lon,
                 "boundary": _as_plain(polygon),
-            },
-        )
+            }
+            for (name_el, name_en, population, lat, lon), polygon in zip(units, polygons, strict=True)
+        ],
+        kits=kits,
+        profile=profile,
+    )
+    # Demo-only: every department gets a mailbox on the demo's own domain.
+    for department in Department.objects.filter(municipality=municipality):
+        email = f"{department.code}@{slug}.dimos.localhost"
+        if department.email != email:
+            department.email = email
+            department.save(update_fields=["email", "updated_at"])
     return municipality
 
 
@@ -158,22 +152,6 @@ def _as_plain(geo: Any) -> Any:
     if isinstance(geo, list | tuple):
         return [_as_plain(v) for v in geo]
     return geo
-
-
-def _departments(municipality: Municipality, rows: list[tuple]) -> dict[str, Department]:
-    found: dict[str, Department] = {}
-    for code, name_el, name_en, parent in rows:
-        found[code], _ = Department.objects.update_or_create(
-            municipality=municipality,
-            code=code,
-            defaults={
-                "name_el": name_el,
-                "name_en": name_en,
-                "parent": found.get(parent) if parent else None,
-                "email": f"{code}@{municipality.slug}.dimos.localhost",
-            },
-        )
-    return found
 
 
 def _staff(
@@ -199,10 +177,21 @@ def _staff(
     return user
 
 
+SERRES_KITS = [
+    "departments",
+    "report-categories",
+    "eservices",
+    "appointments",
+    "serres-reports",
+    "serres-service-points",
+]
+IRAKLEIA_KITS = ["departments-small", "report-categories", "eservices"]
+
+
 def seed() -> DemoContext:
     serres = _municipality(
         slug="serres",
-        defaults={
+        identity={
             "name_el": "Δήμος Σερρών",
             "name_en": "Municipality of Serres",
             "code": "SER",
@@ -210,6 +199,8 @@ def seed() -> DemoContext:
             "open311_jurisdiction": "serres.gr",
             "centre_lat": 41.0857,
             "centre_lon": 23.5480,
+        },
+        profile={
             "primary_colour": "#003476",
             "address": "Κωνσταντίνου Καραμανλή 1, 621 00 Σέρρες",
             "phone": "23213 50100",
@@ -222,10 +213,11 @@ def seed() -> DemoContext:
         },
         outline=SERRES_OUTLINE,
         units=SERRES_UNITS,
+        kits=SERRES_KITS,
     )
     neighbour = _municipality(
         slug="irakleia",
-        defaults={
+        identity={
             "name_el": "Δήμος Ηράκλειας",
             "name_en": "Municipality of Irakleia",
             "code": "IRA",
@@ -233,6 +225,8 @@ def seed() -> DemoContext:
             "open311_jurisdiction": "irakleia.gr",
             "centre_lat": 41.18,
             "centre_lon": 23.28,
+        },
+        profile={
             "primary_colour": "#5a2d82",
             "address": "Ηράκλεια Σερρών, 622 00",
             "phone": "23250 22222",
@@ -241,10 +235,11 @@ def seed() -> DemoContext:
         },
         outline=HERACLEA_OUTLINE,
         units=HERACLEA_UNITS,
+        kits=IRAKLEIA_KITS,
     )
     ctx = DemoContext(serres=serres, neighbour=neighbour)
-    deps = _departments(serres, SERRES_DEPARTMENTS)
-    other_deps = _departments(neighbour, SERRES_DEPARTMENTS[:3] + SERRES_DEPARTMENTS[6:9])
+    deps = {d.code: d for d in Department.objects.filter(municipality=serres)}
+    other_deps = {d.code: d for d in Department.objects.filter(municipality=neighbour)}
 
     _staff(
         "admin.serres",
@@ -301,7 +296,7 @@ def seed() -> DemoContext:
         last="Στεφανίδης",
         role=StaffRole.MUNICIPAL_ADMIN,
         municipality=neighbour,
-        department=other_deps.get("pliroforiki", None),
+        department=other_deps.get("pliroforiki"),
         admin=True,
     )
     _staff(

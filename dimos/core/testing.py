@@ -1,5 +1,8 @@
 """Test fixtures shared by every app (imported by the root conftest).
 
+Built on the factories of ``dimos/core/tests/factories.py``; nothing here depends
+on the demo. Apps add their own factories in ``dimos/<app>/tests/factories.py``.
+
 Three staff users in the habit of healthchecks' tests: ``alice`` (clerk, Serres),
 ``bob`` (municipal administrator, Serres) and ``charlie`` (clerk of another
 municipality, Irakleia), plus ``citizen`` and ``region_viewer``.
@@ -13,15 +16,20 @@ import pytest
 from django.test import Client
 
 from dimos.core.constants import StaffRole
-from dimos.core.models import Department, Municipality, MunicipalUnit
+from dimos.core.models import Department, Municipality
+from dimos.core.tests.factories import (
+    SQUARE,
+    CitizenFactory,
+    DepartmentFactory,
+    MunicipalityFactory,
+    MunicipalUnitFactory,
+    StaffFactory,
+)
 
 SERRES_HOST = "serres.localhost"
 IRAKLEIA_HOST = "irakleia.localhost"
 
-_SQUARE = {
-    "type": "Polygon",
-    "coordinates": [[[23.40, 40.97], [23.70, 40.97], [23.70, 41.35], [23.40, 41.35], [23.40, 40.97]]],
-}
+_SQUARE = SQUARE
 _CITY = {
     "type": "Polygon",
     "coordinates": [[[23.50, 41.05], [23.60, 41.05], [23.60, 41.12], [23.50, 41.12], [23.50, 41.05]]],
@@ -33,32 +41,18 @@ _WEST = {
 
 
 def make_municipality(slug: str, host: str, *, boundary: dict | None = None, **extra: Any) -> Municipality:
-    return Municipality.objects.create(
+    """A municipality served at ``host`` (``MunicipalityFactory`` with the old signature)."""
+    return MunicipalityFactory(
         slug=slug,
-        name_el=extra.pop("name_el", f"Δήμος {slug}"),
-        name_en=extra.pop("name_en", f"Municipality of {slug}"),
-        code=extra.pop("code", slug[:3].upper()),
         hostnames=[host],
-        open311_jurisdiction=extra.pop("open311_jurisdiction", f"{slug}.gr"),
-        centre_lat=extra.pop("centre_lat", 41.0857),
-        centre_lon=extra.pop("centre_lon", 23.5480),
         boundary=boundary,
-        **extra,
+        **{"code": slug[:3].upper(), **extra},
     )
 
 
 def make_staff(username: str, municipality: Municipality | None, role: str, **extra: Any) -> Any:
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.create_user(
-        username=username,
-        password="correct horse battery",
-        role=role,
-        municipality=municipality,
-        email=f"{username}@example.org",
-        email_verified=True,
-        **extra,
-    )
+    """A staff member who signs in with ``correct horse battery``."""
+    return StaffFactory(username=username, municipality=municipality, role=role, **extra)
 
 
 def client_for(user: Any, host: str) -> Client:
@@ -80,9 +74,7 @@ def serres(db: Any) -> Municipality:
         open311_jurisdiction="serres.gr",
         local_holidays=["06-29"],
     )
-    MunicipalUnit.objects.create(
-        municipality=municipality, name_el="Σερρών", name_en="Serres", boundary=_CITY
-    )
+    MunicipalUnitFactory(municipality=municipality, name_el="Σερρών", name_en="Serres", boundary=_CITY)
     return municipality
 
 
@@ -102,11 +94,8 @@ def irakleia(db: Any) -> Municipality:
 
 @pytest.fixture
 def serres_department(serres: Municipality) -> Department:
-    return Department.objects.create(
-        municipality=serres,
-        code="dimotologio",
-        name_el="Τμήμα Δημοτολογίου",
-        name_en="Civil Registry",
+    return DepartmentFactory(
+        municipality=serres, code="dimotologio", name_el="Τμήμα Δημοτολογίου", name_en="Civil Registry"
     )
 
 
@@ -137,16 +126,7 @@ def region_viewer(db: Any) -> Any:
 
 @pytest.fixture
 def citizen(db: Any) -> Any:
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.create_user(
-        username="maria",
-        first_name="Μαρία",
-        last_name="Παπαδοπούλου",
-        afm="090000045",
-        email="maria@example.org",
-        email_verified=True,
-    )
+    return CitizenFactory(username="maria")
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+"""Fixtures of the appointments tests: a service point made with the factories."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -5,11 +7,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from dimos.appointments.models import AppointmentType, Counter, OpeningHours, ServicePoint
 from dimos.appointments.selectors import local_tz
+from dimos.core.tests.factories import CitizenFactory
 from dimos.core.workdays import national_holidays
+
+from .factories import AppointmentTypeFactory, CounterFactory, OpeningHoursFactory, ServicePointFactory
 
 
 def open_day(municipality: Any, *, after: int = 2) -> dt.date:
@@ -25,14 +28,14 @@ def at(day: dt.date, hh: int, mm: int = 0) -> dt.datetime:
 
 
 def make_point(municipality: Any, *, name: str = "Δημαρχείο", capacity: int = 1, minutes: int = 15) -> Any:
-    point = ServicePoint.objects.create(
+    """A point open 08:00–14:00 every day (so tests do not depend on today's weekday),
+    one counter and one appointment type."""
+    point = ServicePointFactory(
         municipality=municipality, name_el=name, name_en="Town hall", address="Κωνσταντίνου Καραμανλή 1"
     )
-    for weekday in range(7):  # open every day, so tests do not depend on today's weekday
-        OpeningHours.objects.create(
-            municipality=municipality, point=point, weekday=weekday, opens=dt.time(8), closes=dt.time(14)
-        )
-    kind = AppointmentType.objects.create(
+    for weekday in range(7):
+        OpeningHoursFactory(point=point, weekday=weekday, opens=dt.time(8), closes=dt.time(14))
+    kind = AppointmentTypeFactory(
         municipality=municipality,
         code=f"vevaiosi-{name}",
         name_el="Βεβαίωση μόνιμης κατοικίας",
@@ -40,10 +43,7 @@ def make_point(municipality: Any, *, name: str = "Δημαρχείο", capacity:
         duration_minutes=minutes,
         description_el="Ταυτότητα",
     )
-    counter = Counter.objects.create(
-        municipality=municipality, point=point, name="Γκισέ 1", capacity=capacity
-    )
-    counter.types.add(kind)
+    counter = CounterFactory(point=point, name="Γκισέ 1", capacity=capacity, types=[kind])
     return SimpleNamespace(point=point, type=kind, counter=counter, day=open_day(municipality))
 
 
@@ -54,10 +54,6 @@ def setup(serres: Any) -> SimpleNamespace:
 
 @pytest.fixture
 def other_citizen(db: Any) -> Any:
-    return get_user_model().objects.create_user(
-        username="giorgos",
-        first_name="Γιώργος",
-        last_name="Αλεξίου",
-        email="g@example.org",
-        email_verified=True,
+    return CitizenFactory(
+        username="giorgos", first_name="Γιώργος", last_name="Αλεξίου", afm="", email="g@example.org"
     )

@@ -1,3 +1,5 @@
+"""Fixtures of the e-services tests: the starter-kit catalogue, a submitted application."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from dimos.core.bootstrap import kits_apply
 from dimos.core.testing import SERRES_HOST, client_for
 from dimos.eservices import services
-from dimos.eservices.demo import seed_catalogue
 from dimos.eservices.models import Application, Service
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -20,7 +22,9 @@ def pdf_upload(name: str = "bill.pdf", data: bytes = PDF_BYTES) -> SimpleUploade
 
 @pytest.fixture
 def catalogue(serres: Any, serres_department: Any) -> dict[str, Service]:
-    return seed_catalogue(serres)
+    """The ``eservices`` starter kit (product content, not the demo) at Serres, by slug."""
+    kits_apply(municipality=serres, kits=["eservices"])
+    return {s.slug: s for s in Service.objects.filter(municipality=serres)}
 
 
 @pytest.fixture

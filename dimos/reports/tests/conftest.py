@@ -1,4 +1,5 @@
-"""Fixtures of the reports tests: Serres' departments, categories and routing."""
+"""Fixtures of the reports tests: departments and categories from the starter kits,
+plus a water utility and a mountain routing rule of the tests' own (not the demo's)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from dimos.core.demo import SERRES_DEPARTMENTS
+from dimos.core.bootstrap import kits_apply
 from dimos.core.models import Department, Municipality, MunicipalUnit
-from dimos.reports.demo import seed_categories
 from dimos.reports.models import Category
+
+from .factories import ExternalBodyFactory, RoutingRuleFactory
 
 CITY = (41.0857, 23.5480)  # inside the test unit "Σερρών"
 MOUNTAIN = (41.30, 23.50)  # inside the test unit "Ορεινής"
@@ -25,18 +27,9 @@ _MOUNTAIN = {
 
 @pytest.fixture
 def departments(serres: Municipality, serres_department: Department) -> dict[str, Department]:
-    found: dict[str, Department] = {}
-    for code, name_el, name_en, parent in SERRES_DEPARTMENTS:
-        found[code], _ = Department.objects.get_or_create(
-            municipality=serres,
-            code=code,
-            defaults={
-                "name_el": name_el,
-                "name_en": name_en,
-                "parent": found.get(parent) if parent else None,
-            },
-        )
-    return found
+    """The ``departments`` starter kit at Serres, by code."""
+    kits_apply(municipality=serres, kits=["departments"])
+    return {d.code: d for d in Department.objects.filter(municipality=serres)}
 
 
 @pytest.fixture
@@ -50,7 +43,27 @@ def mountain_unit(serres: Municipality) -> MunicipalUnit:
 def categories(
     serres: Municipality, departments: dict[str, Department], mountain_unit: MunicipalUnit
 ) -> dict[str, Category]:
-    return seed_categories(serres)
+    """The ``report-categories`` kit; water leaks go to the water utility, and in the
+    mountain unit roads are the Directorate of Technical Services' own."""
+    kits_apply(municipality=serres, kits=["report-categories"])
+    categories = {c.code: c for c in Category.objects.filter(municipality=serres)}
+    water = ExternalBodyFactory(
+        municipality=serres,
+        code="deya-serron",
+        name_el="ΔΕΥΑ Σερρών",
+        name_en="Municipal Water and Sewerage Company of Serres (DEYA)",
+        email="vlaves@deya.serres.example",
+    )
+    categories["water-leak"].external_body = water
+    categories["water-leak"].save()
+    for code in ("pothole", "pavement", "storm-drain"):
+        RoutingRuleFactory(
+            municipality=serres,
+            category=categories[code],
+            unit=mountain_unit,
+            department=departments["technikes"],
+        )
+    return categories
 
 
 def jpeg_with_gps(size: tuple[int, int] = (64, 48)) -> bytes:

@@ -1,3 +1,5 @@
+"""Fixtures of the sensors tests: one device of each common type, credentials."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,12 +7,15 @@ from typing import Any
 import pytest
 
 from dimos.core.models import Department
+from dimos.core.tests.factories import DepartmentFactory
 from dimos.sensors import services
+
+from .factories import DeviceFactory
 
 
 @pytest.fixture
 def lighting(serres: Any) -> Department:
-    return Department.objects.create(
+    return DepartmentFactory(
         municipality=serres,
         code="ilektrofotismos",
         name_el="Τμήμα Ηλεκτροφωτισμού",
@@ -21,7 +26,7 @@ def lighting(serres: Any) -> Department:
 
 @pytest.fixture
 def spot(serres: Any) -> Any:
-    return services.device_create(
+    return DeviceFactory(
         municipality=serres,
         type_code="ParkingSpot",
         code="p-001",
@@ -35,7 +40,7 @@ def spot(serres: Any) -> Any:
 
 @pytest.fixture
 def bin_(serres: Any) -> Any:
-    return services.device_create(
+    return DeviceFactory(
         municipality=serres,
         type_code="WasteContainer",
         code="bin-42",
@@ -49,7 +54,7 @@ def bin_(serres: Any) -> Any:
 
 @pytest.fixture
 def lamp(serres: Any, lighting: Department) -> Any:
-    return services.device_create(
+    return DeviceFactory(
         municipality=serres,
         type_code="Streetlight",
         code="lamp-7",
@@ -62,7 +67,7 @@ def lamp(serres: Any, lighting: Department) -> Any:
 
 @pytest.fixture
 def station(serres: Any) -> Any:
-    return services.device_create(
+    return DeviceFactory(
         municipality=serres,
         type_code="AirQualityObserved",
         code="aq-centre",

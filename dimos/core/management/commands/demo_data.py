@@ -1,8 +1,9 @@
 """Load the Serres demo data set. Idempotent: safe to run again and again.
 
-The core seeds municipalities, units, departments, staff and citizens; then each
-installed Dimos app that has a ``demo`` module with ``seed(ctx)`` adds its part,
-in INSTALLED_APPS order.
+The core creates Serres and Irakleia with ``municipality_bootstrap`` and the
+starter kits (departments, report categories, e-services, appointment points),
+then adds staff and citizens; then each installed Dimos app that has a ``demo``
+module with ``seed(ctx)`` adds its demo-only part, in INSTALLED_APPS order.
 """
 
 from __future__ import annotations
