@@ -270,7 +270,7 @@ def seed() -> DemoContext:
         "clerk.technikes",
         first="Πέτρος",
         last="Νικολάου",
-        role=StaffRole.CLERK,
+        role=StaffRole.SENSOR_OPERATOR,
         municipality=serres,
         department=deps["ilektrofotismos"],
     )
@@ -281,6 +281,14 @@ def seed() -> DemoContext:
         role=StaffRole.DEPARTMENT_HEAD,
         municipality=serres,
         department=deps["odopoiia"],
+    )
+    _staff(
+        "education.serres",
+        first="Ελένη",
+        last="Χατζή",
+        role=StaffRole.EDUCATION_OFFICER,
+        municipality=serres,
+        department=deps["paideia"],
     )
     _staff(
         "director.school",
@@ -334,10 +342,11 @@ def seed() -> DemoContext:
         ("admin.serres", "διαχειριστής Δήμου Σερρών (και /admin/)"),
         ("clerk.serres", "υπάλληλος, Τμήμα Δημοτολογίου"),
         ("head.protokollo", "προϊστάμενος, Τμήμα Δημοτολογίου"),
-        ("clerk.technikes", "υπάλληλος, Τμήμα Ηλεκτροφωτισμού"),
+        ("clerk.technikes", "χειριστής αισθητήρων, Τμήμα Ηλεκτροφωτισμού"),
+        ("education.serres", "υπάλληλος παιδείας, Τμήμα Παιδείας"),
         ("head.technikes", "προϊστάμενος, Τμήμα Οδοποιίας"),
         ("director.school", "διευθύντρια σχολείου"),
-        ("region.viewer", "Περιφέρεια Κεντρικής Μακεδονίας (ανάγνωση όλων)"),
+        ("region.viewer", "Περιφέρεια Κεντρικής Μακεδονίας (συγκεντρωτικά στοιχεία όλων)"),
         ("admin.irakleia", "διαχειριστής Δήμου Ηράκλειας (δεύτερος δήμος)"),
     ]:
         ctx.say(f"  {name:18} {what}")
