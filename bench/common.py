@@ -243,6 +243,8 @@ def write_results(name: str, rows: list[dict[str, Any]], *, per_database: bool =
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
+            # Shared two-core machines: how busy it was when the run ended (ratios, not absolutes).
+            "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         },
         "note": "Server time measured in-process through Django's WSGI stack; one process, one core "
         "for the whole run. Ratios are against a floor measured alternately in the same run: pages "
