@@ -1,5 +1,10 @@
-"""E-services: submit, the clerk queue with 50,000 applications, PDF issuance, and
-verification lookups with 100,000 issued documents (server time, vs. the floor)."""
+"""E-services: the clerk queue with 50,000 applications (a page, against the
+layout floor with every cache empty), verification lookups among 100,000 issued
+documents (cold and warm), submitting and PDF issuance (server time).
+
+Queue target (issue 10): median ≤ 2.5 × the layout floor, and a query count of at
+most 10 that is the same with 1,000 applications as with 50,000.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,26 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from bench.common import Timer, alternate, count_queries, fresh_database, result, time_once, write_results
+from bench.common import (
+    LAYOUT_FLOOR,
+    Timer,
+    alternate,
+    analyze,
+    clear_caches,
+    cold_queries,
+    count_queries,
+    fresh_database,
+    page_result,
+    result,
+    time_once,
+    write_results,
+)
+
+SMALL = 1_000
 
 
 def _bulk(model: Any, rows: list[Any]) -> list[Any]:
-    return model.objects.bulk_create(rows, batch_size=2000)
+    return model.objects.bulk_create(rows, batch_size=5000)
 
 
 def run(*, quick: bool = False) -> Path:
@@ -47,41 +67,55 @@ def run(*, quick: bool = False) -> Path:
     now = timezone.now()
     year = timezone.localtime(now).year
     today = timezone.localdate()
-
-    # Incoming entries and applications (the queue).
-    entries = _bulk(
-        ProtocolEntry,
-        [
-            ProtocolEntry(
-                municipality=serres,
-                year=year,
-                number=i + 1,
-                registered_at=now,
-                direction="in",
-                subject="Αίτηση",
-                correspondent="Πολίτης",
-            )
-            for i in range(n_apps)
-        ],
-    )
     statuses = [Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_CITIZEN, Status.ISSUED, Status.CLOSED]
-    apps = _bulk(
-        Application,
-        [
-            Application(
-                municipality=serres,
-                service=rng.choice(local),
-                citizen=rng.choice(citizens),
-                status=rng.choice(statuses),
-                data={"purpose": "any"},
-                department=rng.choice(departments),
-                protocol=entries[i],
-                submitted_at=now,
-                deadline=today + dt.timedelta(days=rng.randint(-10, 50)),
-            )
-            for i in range(n_apps)
-        ],
-    )
+
+    def add_applications(start: int, count: int) -> list[Any]:
+        """Incoming protocol entries and their applications (the queue), numbers start+1…"""
+        entries = _bulk(
+            ProtocolEntry,
+            [
+                ProtocolEntry(
+                    municipality=serres,
+                    year=year,
+                    number=start + i + 1,
+                    registered_at=now,
+                    direction="in",
+                    subject="Αίτηση",
+                    correspondent="Πολίτης",
+                )
+                for i in range(count)
+            ],
+        )
+        return _bulk(
+            Application,
+            [
+                Application(
+                    municipality=serres,
+                    service=rng.choice(local),
+                    citizen=rng.choice(citizens),
+                    status=rng.choice(statuses),
+                    data={"purpose": "any"},
+                    department=rng.choice(departments),
+                    protocol=entries[i],
+                    submitted_at=now,
+                    deadline=today + dt.timedelta(days=rng.randint(-10, 50)),
+                )
+                for i in range(count)
+            ],
+        )
+
+    staff = Timer()
+    staff.client.force_login(clerk)
+    queues = [
+        ("clerk_queue_department", f"?department={dimotologio.pk}&view=open"),
+        ("clerk_queue_all_departments", "?department=all&view=open"),
+        ("clerk_queue_overdue", "?department=all&view=overdue"),
+    ]
+    apps = add_applications(0, SMALL)
+    analyze()
+    small = {label: cold_queries(staff.get("/staff/services/" + query)) for label, query in queues}
+    apps += add_applications(SMALL, n_apps - SMALL)
+
     # Outgoing entries and issued documents (verification).
     out = _bulk(
         ProtocolEntry,
@@ -121,72 +155,74 @@ def run(*, quick: bool = False) -> Path:
     ProtocolCounter.objects.update_or_create(
         municipality=serres, year=year, defaults={"last_number": n_apps + n_docs}
     )
+    analyze()
 
     n = 40 if quick else 200
-    timer = Timer()
-    floor = timer.get("/__bench_floor__")
     rows: list[dict[str, Any]] = []
 
-    # 1. The clerk's queue (department with ~1/15 of 50,000 rows, and all departments).
-    staff = Timer()
-    staff.client.force_login(clerk)
-    # Reference, not a target: a bare view that only reads request.user (session +
-    # one query), the fixed cost every staff page pays before doing anything.
-    signed_in = staff.get("/__bench_floor_signed_in__")
-    t, f = alternate(signed_in, floor, n)
-    rows.append(
-        result(
-            "reference_signed_in_user_only",
-            "median_seconds",
-            t,
-            f,
-            {
-                "requests": n,
-                "queries": count_queries(signed_in),
-                "note": "a bare view that only reads request.user: the fixed cost of any staff page",
-            },
-        )
-    )
-    for label, query in [
-        ("clerk_queue_department", f"?department={dimotologio.pk}&view=open"),
-        ("clerk_queue_all_departments", "?department=all&view=open"),
-        ("clerk_queue_overdue", "?department=all&view=overdue"),
-    ]:
-        queue = staff.get("/staff/services/" + query)
-        t, f = alternate(queue, floor, n)
-        q1 = count_queries(queue)
-        q2 = count_queries(staff.get("/staff/services/" + query + "&page=20"))
+    # 1. The clerk's queue (one department, ~1/15 of the rows; all departments; overdue).
+    for label, query in queues:
         rows.append(
-            result(
+            page_result(
                 label,
-                "median_seconds",
-                t,
-                f,
-                {"requests": n, "applications": n_apps, "queries_page_1": q1, "queries_page_20": q2},
-                target="ratio <= 3, constant queries",
+                page=staff.get("/staff/services/" + query),
+                floor=staff.get(LAYOUT_FLOOR),
+                n=n,
+                queries_small=small[label],
+                rows_small=SMALL,
+                rows_full=n_apps,
+                params={
+                    "path": "/staff/services/" + query,
+                    "data": "applications",
+                    "queries_page_20": cold_queries(staff.get("/staff/services/" + query + "&page=20")),
+                },
             )
         )
 
-    # 2. Verification lookups among 100,000 documents (public, no login).
-    verify_codes = [rng.choice(code_list) for _ in range(n + 20)]
+    # 2. Verification lookups among 100,000 documents (public, no login): a shared public
+    # cache keeps the answer per code, so the page is measured cold and warm (reported).
+    timer = Timer()
+    layout_floor = timer.get(LAYOUT_FLOOR)
+    verify_codes = [rng.choice(code_list) for _ in range(2 * n + 40)]
     it = iter(verify_codes)
 
     def verify() -> Any:
         return timer.get(f"/verify/{next(it)}/")()
 
-    t, f = alternate(verify, floor, n)
+    first = timer.get(f"/verify/{code_list[0]}/")
+    t, f = alternate(verify, layout_floor, n, before=clear_caches)
     rows.append(
         result(
-            "verification_lookup",
+            "verification_lookup_cold",
             "median_seconds",
             t,
             f,
             {
                 "requests": n,
                 "documents": n_docs,
-                "queries": count_queries(timer.get(f"/verify/{code_list[0]}/")),
+                "floor": f"layout ({LAYOUT_FLOOR}), anonymous",
+                "cache": "every cache cleared before each measured request, target and floor",
+                "queries": cold_queries(first),
             },
-            target="ratio <= 3, constant queries",
+            target="reported (a shared public cache per code)",
+        )
+    )
+    warm = timer.get(f"/verify/{code_list[1]}/")
+    t, f = alternate(warm, layout_floor, n)
+    rows.append(
+        result(
+            "verification_lookup_warm",
+            "median_seconds",
+            t,
+            f,
+            {
+                "requests": n,
+                "documents": n_docs,
+                "floor": f"layout ({LAYOUT_FLOOR}), anonymous",
+                "cache": "served from the cache (the same code every request)",
+                "queries": count_queries(warm),
+            },
+            target="reported (a shared public cache per code)",
         )
     )
 
@@ -226,17 +262,19 @@ def run(*, quick: bool = False) -> Path:
             )
         )
     assert IssuedDocument.objects.filter(application__in=drafts).count() == m
+    issue_median = statistics.median(issue_times)
     rows.append(
         result(
             "issue_document_pdf",
             "median_seconds",
-            statistics.median(issue_times),
+            issue_median,
             None,
             {
                 "documents": m,
                 "includes": "approval transition, PDF render, SHA-256, storage, outgoing protocol entry",
             },
             target="< 0.200 s median",
+            meets_target=issue_median < 0.200,
         )
     )
     load = round(os.getloadavg()[0], 2)  # shared 2-core machine: record how busy it was

@@ -1,22 +1,29 @@
-"""The platform's URLs plus the floor: a bare view returning a constant response."""
+"""The platform's URLs plus the two benchmark floors (this URLconf is used only by bench/settings.py).
 
-from django.http import HttpResponse
+* ``/bench/layout-floor/``: the floor of every page target, our own ``base.html``
+  with an empty content block, rendered through the same middleware for the same
+  signed-in user as the page it is compared with.
+* ``/__bench_floor__``: a constant response, the floor of machine interfaces
+  (Open311, map data, ingest) that have no layout.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import include, path
 
 
-def floor(request):
+def floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok")
 
 
-def floor_signed_in(request):
-    # Reference, not the floor: the fixed cost of reading the signed-in user
-    # (session + one query), which every staff page pays.
-    return HttpResponse(str(request.user.pk).encode())
+def layout_floor(request: HttpRequest) -> HttpResponse:
+    return render(request, "bench/layout_floor.html")
 
 
 urlpatterns = [
     path("__bench_floor__", floor),
-    path("__bench_floor_signed_in__", floor_signed_in),
+    path("bench/layout-floor/", layout_floor),
     path("", include("dimos.urls")),
 ]
 handler404 = "dimos.core.views.error_404"
+handler500 = "dimos.core.views.error_500"
