@@ -50,6 +50,7 @@ serve: install
 	$(VENV)/bin/honcho run $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/honcho run $(PY) manage.py migrate --noinput
 	$(VENV)/bin/honcho run $(PY) manage.py sensors_sync_types
+	$(VENV)/bin/honcho run sh -c 'test -z "$$PROMETHEUS_MULTIPROC_DIR" || { rm -rf "$$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"; }'
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 ## test: lint, migrations check and the whole pytest suite

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dimos.core.metrics.MetricsMiddleware",
     "dimos.core.middleware.RequestContextMiddleware",
     "dimos.core.badinput.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -316,13 +317,27 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 X_FRAME_OPTIONS = "DENY"
 
+# --- Metrics (dimos/core/metrics.py) ---------------------------------------------
+# /metrics answers a bearer token or the operators' networks only; neither set: it is off.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", [])
+
 # --- Logging --------------------------------------------------------------------
 # Log lines never carry personal data (see docs/architecture.md, Privacy).
+# LOG_FORMAT=json (the production default) writes one JSON object per line for a log collector.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("plain", "json"), "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING" if not DEBUG else "INFO"}},
 }

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from dimos.appointments.urls import api_urlpatterns as appointments_api
 from dimos.core import views as core_views
+from dimos.core.metrics import metrics_view
 from dimos.core.urls import api_urlpatterns as core_api
 from dimos.eservices.urls import api_urlpatterns as services_api
 from dimos.eservices.urls import verify_urlpatterns
@@ -39,6 +40,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
