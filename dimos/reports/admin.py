@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from dimos.core.admin import TenantAdmin
+from dimos.core.capabilities import Capability
 from dimos.reports.models import (
     Category,
     CategoryAttribute,
@@ -136,6 +137,7 @@ class Open311ClientAdmin(TenantAdmin):
     list_display = ["name", "key_prefix", "is_active", "created_at", "last_used_at"]
     fields = ["name", "contact_email", "key_prefix", "is_active", "created_at", "last_used_at"]
     readonly_fields = ["key_prefix", "created_at", "last_used_at"]
+    required_capability = Capability.OPEN311_KEYS
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dimos.core.capabilities import Capability
+from dimos.core.navigation import NavItem
+
 
 class ReportsConfig(AppConfig):
     name = "dimos.reports"
@@ -11,8 +14,18 @@ class ReportsConfig(AppConfig):
         ("reports:public_list", _("Αναφορές πολιτών")),
     )
     dimos_staff_nav = (
-        ("reports:queue", _("Αναφορές πολιτών"), None, _("Ουρά αναφορών ανά υπηρεσία, σε λίστα και χάρτη.")),
-        ("reports:keys", _("Κλειδιά Open311"), ("municipal_admin",), _("Κλειδιά API για εφαρμογές Open311.")),
+        NavItem(
+            "reports:queue",
+            _("Αναφορές πολιτών"),
+            description=_("Ουρά αναφορών ανά υπηρεσία, σε λίστα και χάρτη."),
+            capability=Capability.REPORTS_HANDLE,
+        ),
+        NavItem(
+            "reports:keys",
+            _("Κλειδιά Open311"),
+            description=_("Κλειδιά API για εφαρμογές Open311."),
+            capability=Capability.OPEN311_KEYS,
+        ),
     )
     dimos_home_cards = (
         (
@@ -26,10 +39,13 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
+        from dimos.core.badinput import bad_request_responder
         from dimos.reports import tasks  # noqa: F401  (task registration)
+        from dimos.reports.open311.base import open311_bad_request
         from dimos.reports.signals import connect_data_version
 
         connect_data_version()
+        bad_request_responder("/open311/")(open311_bad_request)
         if apps.is_installed("dimos.sensors"):
             # Registers the "report" alarm action (dimos.sensors.actions.alarm_actions).
             from dimos.reports import sensor_actions  # noqa: F401

@@ -17,6 +17,7 @@ from django.utils import timezone
 from dimos.core.geo import unit_at
 from dimos.core.greek import normalize_greek
 from dimos.core.models import Municipality
+from dimos.core.privacy import mask_personal_data
 from dimos.reports.constants import OPEN_STATUSES, ReportStatus, Source, UpdateKind
 from dimos.reports.models import Category, Report, ReportUpdate
 from dimos.reports.selectors import route_for
@@ -281,6 +282,7 @@ def seed_history(
             fixed_at = created + dt.timedelta(days=rng.uniform(0.3, 2.5) * max(category.deadline_days, 1))
             fixed_at = min(fixed_at, now)
         is_open = status in OPEN_STATUSES
+        description = _text(rng, code)
         reports.append(
             Report(
                 municipality=municipality,
@@ -294,7 +296,8 @@ def seed_history(
                 priority=rng.choice([2, 2, 2, 2, 3, 1, 4]),
                 lat=lat,
                 lon=lon,
-                description=_text(rng, code),
+                description=description,
+                public_description=mask_personal_data(description),
                 attributes={"size": rng.choice(["small", "medium", "large"])} if code == "pothole" else {},
                 source=rng.choice([Source.WEB, Source.WEB, Source.WEB, Source.OPEN311]),
                 device_id=DEMO_MARK,

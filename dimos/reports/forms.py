@@ -155,3 +155,15 @@ class MergeForm(AccessibleForm):
 class KeyForm(AccessibleForm):
     name = forms.CharField(label=_("Όνομα εφαρμογής"), max_length=150)
     contact_email = forms.EmailField(label=_("E-mail επικοινωνίας"), required=False)
+
+
+class PublicTextForm(AccessibleForm):
+    """Moderation: the description and address as the public sees them."""
+
+    public_description = forms.CharField(
+        label=_("Δημόσια περιγραφή"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_DESCRIPTION,
+    )
+    public_address = forms.CharField(label=_("Δημόσιο σημείο"), required=False, max_length=250)

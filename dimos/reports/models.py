@@ -276,6 +276,11 @@ class Report(TenantModel):
     lon = models.FloatField()
     address = models.CharField(_("σημείο"), max_length=250, blank=True)
     description = models.TextField(_("περιγραφή"), max_length=4000)
+    # What the public sees (page, map, Open311, open data): the citizen's text with phone
+    # numbers, e-mail addresses and ΑΦΜ/ΑΜΚΑ-like numbers masked at intake
+    # (``mask_personal_data``); staff with ``reports.moderate`` may edit it.
+    public_description = models.TextField(_("δημόσια περιγραφή"), max_length=4000, blank=True)
+    public_address = models.CharField(_("δημόσιο σημείο"), max_length=250, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     external_ref = models.CharField(max_length=120, blank=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
+from dimos.core.capabilities import ROLE_CAPABILITIES, Capability, has_capability
 from dimos.core.geo import bbox_around, haversine_m
 from dimos.core.greek import normalize_greek
 from dimos.core.models import Department, Municipality, MunicipalUnit
@@ -75,11 +77,11 @@ def duplicates_nearby(
         "pk",
         "lat",
         "lon",
-        "description",
+        "public_description",
         "status",
         "created_at",
         "supporters_count",
-        "address",
+        "public_address",
         "municipality_id",
     )[:200]
     found = []
@@ -121,12 +123,47 @@ def street_resolve(municipality: Municipality, text: str) -> Street | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+def report_departments(municipality: Municipality, user: Any) -> QuerySet[Department]:
+    """The departments whose reports ``user`` handles (``capabilities.handles_department``).
+
+    Every department with ``reports.all_departments``; else their own and the offices under it.
+    """
+    qs = Department.objects.filter(municipality=municipality)
+    if has_capability(user, Capability.REPORTS_ALL_DEPARTMENTS):
+        return qs
+    own = getattr(user, "department_id", None)
+    if own is None or not has_capability(user, Capability.REPORTS_HANDLE):
+        return qs.none()
+    return qs.filter(Q(pk=own) | Q(parent_id=own))
+
+
+def report_assignees(municipality: Municipality, department: Department | None) -> QuerySet[Any]:
+    """Active staff who may handle reports of ``department`` (``capabilities.may_handle_report``)."""
+    handle = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.REPORTS_HANDLE in caps]
+    everywhere = [
+        role for role, caps in ROLE_CAPABILITIES.items() if Capability.REPORTS_ALL_DEPARTMENTS in caps
+    ]
+    scope = Q(role__in=everywhere)
+    if department is not None:
+        scope |= Q(role__in=handle, department_id__in=[department.pk, department.parent_id])
+    return (
+        get_user_model()
+        .objects.filter(municipality=municipality, is_active=True)
+        .filter(scope)
+        .order_by("last_name", "first_name")
+    )
+
+
 def staff_queue(municipality: Municipality, filters: dict[str, Any]) -> QuerySet[Report]:
+    """The reports queue of ``filters["user"]``: only the departments they handle."""
     from django.utils import timezone
 
     qs = Report.objects.filter(municipality=municipality, is_public=True).select_related(
         "category", "unit", "department", "external_body", "assigned_to", "municipality"
     )
+    user = filters.get("user")
+    if not has_capability(user, Capability.REPORTS_ALL_DEPARTMENTS):
+        qs = qs.filter(department__in=report_departments(municipality, user))
     if filters.get("department"):
         qs = qs.filter(department_id=filters["department"])
     if filters.get("status") == "open":

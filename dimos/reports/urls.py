@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dimos.reports import views, views_public, views_staff
+from dimos.reports import views, views_desk, views_public, views_staff
 
 app_name = "reports"
 
@@ -23,10 +23,12 @@ urlpatterns = [
     path("staff/reports/", views_staff.queue, name="queue"),
     path("staff/reports/map-data/", views_staff.queue_map_data, name="queue_map_data"),
     path("staff/reports/keys/", views_staff.keys, name="keys"),
-    path("staff/reports/<int:pk>/", views_staff.staff_detail, name="staff_detail"),
+    path("staff/reports/<int:pk>/", views_desk.staff_detail, name="staff_detail"),
+    path("staff/reports/<int:pk>/assign/", views_desk.assign, name="assign"),
+    path("staff/reports/<int:pk>/public-text/", views_desk.public_text, name="public_text"),
     path(
         "staff/reports/<int:pk>/photos/<int:photo_pk>/<str:size>/",
-        views_staff.staff_photo,
+        views_desk.staff_photo,
         name="staff_photo",
     ),
 ]

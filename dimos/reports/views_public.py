@@ -210,7 +210,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
         "pk",
         "status",
         "created_at",
-        "address",
+        "public_address",
         "supporters_count",
         "category__name_el",
         "category__name_en",

@@ -1,29 +1,27 @@
-"""Staff pages: the queue per department (list and map), a report's desk, Open311 keys."""
+"""Staff pages: the queue of the departments a member of staff handles (list and map), Open311 keys.
+
+A report's desk is in ``views_desk``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dimos.core.constants import StaffRole
+from dimos.core.capabilities import Capability, has_capability
 from dimos.core.forms import run_service
-from dimos.core.models import Department, MunicipalUnit
-from dimos.core.services import audit_record
+from dimos.core.models import MunicipalUnit
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
 from dimos.reports import services
-from dimos.reports.constants import TRANSITIONS, ReportStatus
-from dimos.reports.forms import CommentForm, KeyForm, MergeForm, PriorityForm, TransitionForm
-from dimos.reports.models import Category, Open311Client, Report, ReportPhoto, ResponseTemplate
-from dimos.reports.selectors import staff_queue
-from dimos.reports.views import _photo_response
+from dimos.reports.constants import ReportStatus
+from dimos.reports.forms import KeyForm
+from dimos.reports.models import Category, Open311Client, Report
+from dimos.reports.selectors import report_departments, staff_queue
 
 
 def _queue_filters(request: HttpRequest) -> dict[str, Any]:
@@ -49,7 +47,7 @@ def _queue_filters(request: HttpRequest) -> dict[str, Any]:
     return filters
 
 
-@staff_required
+@staff_required(capability=Capability.REPORTS_HANDLE)
 def queue(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     filters = _queue_filters(request)
@@ -63,7 +61,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "querystring": query.urlencode(),
-            "departments": Department.objects.filter(municipality=municipality),
+            "departments": report_departments(municipality, request.user),
+            "all_departments": has_capability(request.user, Capability.REPORTS_ALL_DEPARTMENTS),
             "categories": Category.objects.filter(municipality=municipality),
             "units": MunicipalUnit.objects.filter(municipality=municipality),
             "statuses": ReportStatus.choices,
@@ -71,7 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@staff_required(capability=Capability.REPORTS_HANDLE)
 def queue_map_data(request: HttpRequest) -> JsonResponse:
     municipality = require_municipality(request)
     rows = staff_queue(municipality, _queue_filters(request)).values_list(
@@ -95,188 +94,7 @@ def queue_map_data(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _staff_users(municipality: Any) -> Any:
-    return (
-        get_user_model()
-        .objects.filter(municipality=municipality, is_active=True)
-        .exclude(role="")
-        .order_by("last_name", "first_name")
-    )
-
-
-@staff_required
-def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality = require_municipality(request)
-    report = tenant_get_or_404(
-        Report.objects.select_related(
-            "category", "unit", "department", "external_body", "assigned_to", "reporter", "municipality"
-        ),
-        municipality,
-        pk=pk,
-    )
-    allowed = sorted(TRANSITIONS[report.status], key=lambda s: ReportStatus.values.index(s))
-    forms = {
-        "transition": TransitionForm(allowed=allowed, initial={"public": True}),
-        "comment": CommentForm(),
-        "priority": PriorityForm(initial={"priority": report.priority}),
-        "merge": MergeForm(),
-    }
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if _act(request, report, action, allowed, forms):
-            return redirect("reports:staff_detail", pk=report.pk)
-        status = 400
-    else:
-        # Reading a citizen's contact details is audited (architecture rule 8).
-        if report.reporter_email or report.reporter_phone or report.reporter_name:
-            audit_record(action="reports.personal_data_viewed", actor=request.user, obj=report)
-    return render(
-        request,
-        "reports/staff/detail.html",
-        {
-            "report": report,
-            "updates": report.updates.select_related("actor"),
-            "photos": report.photos.all(),
-            "forms": forms,
-            "templates": ResponseTemplate.objects.filter(municipality=municipality),
-            "departments": Department.objects.filter(municipality=municipality),
-            "staff_users": _staff_users(municipality),
-            "followers": report.followers.count(),
-            "duplicates": report.duplicates.all()[:20],
-        },
-        status=status,
-    )
-
-
-def _run(call: Callable[[], object], request: HttpRequest) -> bool:
-    """Run a service for an action of the desk; an error becomes a message at the top of the page.
-
-    A message rather than a form error: the desk's forms sit in folded panels.
-    """
-    return run_service(call, request=request) is not None
-
-
-def _act(
-    request: HttpRequest, report: Report, action: str, allowed: list[str], forms: dict[str, Any]
-) -> bool:
-    municipality = report.municipality
-    user = request.user
-    if action == "transition":
-        form = TransitionForm(request.POST, allowed=allowed)
-        forms["transition"] = form
-        if not form.is_valid():
-            return False
-        if not _run(
-            lambda: services.report_transition(
-                report=report,
-                to_status=form.cleaned_data["status"],
-                actor=user,
-                comment=form.cleaned_data["comment"],
-                public=form.cleaned_data["public"],
-            ),
-            request,
-        ):
-            return False
-        messages.success(request, _("Η κατάσταση άλλαξε."))
-        return True
-    if action == "comment":
-        form = CommentForm(request.POST)
-        forms["comment"] = form
-        if not form.is_valid():
-            return False
-        if not _run(
-            lambda: services.report_comment(
-                report=report, actor=user, text=form.cleaned_data["text"], public=form.cleaned_data["public"]
-            ),
-            request,
-        ):
-            return False
-        messages.success(request, _("Καταχωρίστηκε."))
-        return True
-    if action == "assign":
-        department_id = request.POST.get("department", "")
-        assignee_id = request.POST.get("assignee", "")
-        department = (
-            tenant_get_or_404(Department, municipality, pk=int(department_id))
-            if department_id.isdigit()
-            else None
-        )
-        assignee = (
-            _staff_users(municipality).filter(pk=int(assignee_id)).first() if assignee_id.isdigit() else None
-        )
-        if assignee_id and assignee is None:
-            messages.error(request, _("Άγνωστος χειριστής."))
-            return False
-        if not _run(
-            lambda: services.report_assign(
-                report=report, actor=user, department=department, assignee=assignee
-            ),
-            request,
-        ):
-            return False
-        messages.success(request, _("Η ανάθεση αποθηκεύτηκε."))
-        return True
-    if action == "priority":
-        form = PriorityForm(request.POST)
-        forms["priority"] = form
-        if not form.is_valid():
-            return False
-        if not _run(
-            lambda: services.report_set_priority(
-                report=report, actor=user, priority=form.cleaned_data["priority"]
-            ),
-            request,
-        ):
-            return False
-        messages.success(request, _("Η προτεραιότητα αποθηκεύτηκε."))
-        return True
-    if action == "merge":
-        form = MergeForm(request.POST)
-        forms["merge"] = form
-        if not form.is_valid():
-            return False
-        into = Report.objects.filter(municipality=municipality, pk=form.cleaned_data["into"]).first()
-        if into is None:
-            form.add_error("into", _("Δεν βρέθηκε αναφορά με αυτόν τον αριθμό."))
-            return False
-        if not _run(lambda: services.report_merge(duplicate=report, into=into, actor=user), request):
-            return False
-        messages.success(request, _("Η αναφορά συγχωνεύθηκε στην %(ref)s.") % {"ref": into.reference})
-        return True
-    if action in ("publish_photo", "hide_photo"):
-        photo_id = request.POST.get("photo", "")
-        photo = tenant_get_or_404(
-            ReportPhoto.objects.filter(report=report),
-            municipality,
-            pk=int(photo_id) if photo_id.isdigit() else 0,
-        )
-        return _run(
-            lambda: services.photo_set_public(photo=photo, public=action == "publish_photo", actor=user),
-            request,
-        )
-    if action == "add_photo":
-        upload = request.FILES.get("photo")
-        if upload is None:
-            messages.error(request, _("Επιλέξτε φωτογραφία."))
-            return False
-        if not _run(lambda: services.photo_add(report=report, upload=upload, actor=user), request):
-            return False
-        messages.success(request, _("Η φωτογραφία προστέθηκε και δημοσιεύθηκε."))
-        return True
-    messages.error(request, _("Άγνωστη ενέργεια."))
-    return False
-
-
-@staff_required
-def staff_photo(request: HttpRequest, pk: int, photo_pk: int, size: str) -> FileResponse:
-    municipality = require_municipality(request)
-    report = tenant_get_or_404(Report, municipality, pk=pk)
-    photo = tenant_get_or_404(ReportPhoto.objects.filter(report=report), municipality, pk=photo_pk)
-    return _photo_response(photo, size)
-
-
-@staff_required(roles=[StaffRole.MUNICIPAL_ADMIN])
+@staff_required(capability=Capability.OPEN311_KEYS)
 def keys(request: HttpRequest) -> HttpResponse:
     """Open311 API keys of client applications: issue (shown once) and revoke."""
     municipality = require_municipality(request)

@@ -90,6 +90,12 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
         StaffRole.CLERK,
         department=Department.objects.get(municipality=serres, code="ilektrofotismos"),
     )
+    registry_clerk = make_staff(
+        "kostas",
+        serres,
+        StaffRole.CLERK,
+        department=Department.objects.get(municipality=serres, code="dimotologio"),
+    )
     photo = _jpeg(str(tmp_path / "lamp.jpg"))
 
     with sync_playwright() as p:
@@ -133,6 +139,17 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
             staff.get_by_text("Η κατάσταση άλλαξε.").wait_for()
             report.refresh_from_db()
             assert report.status == "fixed"
+
+            # A clerk of another department (the civil registry) is told, in Greek, that they may not.
+            other_ctx = browser.new_context(locale="el-GR")
+            _login(other_ctx, lambda: Client(HTTP_HOST=host), registry_clerk, live_server.url)
+            other = other_ctx.new_page()
+            response = other.goto(f"{live_server.url}/staff/reports/{report.pk}/")
+            assert response is not None and response.status == 403
+            assert other.get_by_role("heading", name="Δεν επιτρέπεται").is_visible()
+            assert "maria@example.org" not in other.content()
+            other.goto(f"{live_server.url}/staff/reports/")
+            assert report.reference not in other.locator("table").inner_text()
 
             page.goto(f"{live_server.url}/reports/mine/")
             page.get_by_role("link", name=report.reference, exact=True).click()

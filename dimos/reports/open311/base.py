@@ -22,6 +22,17 @@ class Open311Error(Exception):
         self.messages = list(messages)
 
 
+def open311_bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """Hostile input refused at the door (``dimos.core.badinput``), in the standard's error shape.
+
+    The format is the path's (``….xml`` or ``….json``); JSON when the path names none.
+    """
+    fmt = "xml" if request.path_info.rstrip("/").endswith(".xml") else "json"
+    response = errors(fmt, 400, [message])
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def params_of(request: HttpRequest) -> dict[str, str]:
     """Query (and form) parameters; an empty value means the same as an absent one."""
     merged: dict[str, str] = {}

@@ -30,11 +30,11 @@ RECORD_FIELDS = (
     "pk",
     "status",
     "status_notes",
-    "description",
+    "public_description",
     "created_at",
     "updated_at",
     "deadline",
-    "address",
+    "public_address",
     "lat",
     "lon",
     "media_url",
@@ -58,7 +58,8 @@ def request_records(
 ) -> list[dict[str, Any]]:
     """Request records for the reports of ``qs`` (already limited), in a constant number of queries.
 
-    Built from plain rows (no model instances, no joins) and never with the reporter's personal data.
+    Built from plain rows (no model instances, no joins) and never with the reporter's personal data:
+    the description and address are the public (masked, moderated) text.
     """
     rows = list(qs.values(*RECORD_FIELDS))
     if not rows:
@@ -104,13 +105,13 @@ def request_records(
                 "status_notes": row["status_notes"],
                 "service_name": service_name,
                 "service_code": code,
-                "description": row["description"],
+                "description": row["public_description"],
                 "agency_responsible": agency,
                 "service_notice": "",
                 "requested_datetime": iso(row["created_at"]),
                 "updated_datetime": iso(row["updated_at"]),
                 "expected_datetime": iso(row["deadline"]) if is_open else "",
-                "address": row["address"],
+                "address": row["public_address"],
                 "address_id": "",
                 "zipcode": "",
                 "lat": row["lat"],

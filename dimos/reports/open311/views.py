@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from dimos.core.exceptions import ApplicationError
+from dimos.core.context import current_ip
+from dimos.core.exceptions import ApplicationError, RateLimited
 from dimos.core.models import Municipality
 from dimos.reports import services
 from dimos.reports.cache import cached_response
@@ -27,6 +28,7 @@ from dimos.reports.open311.keys import open311_client_for_key
 from dimos.reports.open311.records import request_records, time_window
 from dimos.reports.open311.render import errors, iso, respond
 from dimos.reports.selectors import categories_active, reports_public
+from dimos.reports.throttle import check_open311_address, check_open311_key
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000
@@ -249,11 +251,16 @@ def request_create(
 ) -> HttpResponse:
     """POST requests: a new service request from a client application with an API key."""
     api_key = params.get("api_key", "")
-    if not api_key:
-        raise Open311Error(403, _("Λείπει το api_key."))
-    client = open311_client_for_key(municipality, api_key)
-    if client is None:
-        raise Open311Error(403, _("Μη έγκυρο api_key για αυτόν τον δήμο."))
+    try:
+        check_open311_address(current_ip.get() or request.META.get("REMOTE_ADDR"))
+        if not api_key:
+            raise Open311Error(403, _("Λείπει το api_key."))
+        client = open311_client_for_key(municipality, api_key)
+        if client is None:
+            raise Open311Error(403, _("Μη έγκυρο api_key για αυτόν τον δήμο."))
+        check_open311_key(api_key)
+    except RateLimited as exc:
+        raise Open311Error(429, exc.message) from exc
     name = " ".join(filter(None, [params.get("first_name", ""), params.get("last_name", "")]))
     try:
         report = services.report_intake(
@@ -280,7 +287,7 @@ def request_create(
         ).report
     except ApplicationError as exc:
         messages = [m for msgs in exc.errors.values() for m in msgs] or [exc.message]
-        raise Open311Error(403 if exc.status == 403 else 400, *messages) from exc
+        raise Open311Error(exc.status if exc.status in (403, 429) else 400, *messages) from exc
     assert report is not None  # Open311 clients are never shown nearby reports first
     if report.status == ReportStatus.FORWARDED and report.external_body_id:
         notice = _("Η αναφορά διαβιβάστηκε στον αρμόδιο φορέα: %(b)s.") % {"b": report.external_body.name}

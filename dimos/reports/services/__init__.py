@@ -11,6 +11,7 @@ written in the same transaction.
 * ``photos``: checking, storing and publishing photos
 * ``workflow``: status changes, updates, assignment, priority, merging, feedback
 * ``followers``: supporters and subscribers
+* ``moderation``: the public text of a report (masked at intake, edited by moderators)
 * ``validation``: checks of coordinates, place, text and answers
 * the Open311 API keys live in ``dimos.reports.open311.keys``
 """
@@ -24,6 +25,7 @@ from dimos.reports.open311.keys import (
 from dimos.reports.services.followers import follower_unsubscribe, report_support
 from dimos.reports.services.intake import Intake, intake_category, intake_place, report_intake
 from dimos.reports.services.links import new_token, public_url
+from dimos.reports.services.moderation import report_public_text_edit
 from dimos.reports.services.photos import clean_photo, photo_add, photo_set_public, store_photo
 from dimos.reports.services.submit import (
     Reporter,
@@ -73,6 +75,7 @@ __all__ = [
     "report_forward",
     "report_intake",
     "report_merge",
+    "report_public_text_edit",
     "report_set_priority",
     "report_submit",
     "report_support",

@@ -11,14 +11,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dimos.core.exceptions import ValidationFailed
-from dimos.core.files import IMAGE_TYPES, sanitize_image, sniff_content_type
+from dimos.core.files import (
+    ANONYMOUS_MAX_IMAGE_PIXELS,
+    IMAGE_TYPES,
+    MAX_IMAGE_PIXELS,
+    sanitize_image,
+    sniff_content_type,
+)
 from dimos.core.services import audit_record
 from dimos.core.versions import data_changed
 from dimos.reports.constants import DATA_TOPIC, MAX_PHOTO_BYTES, MAX_PHOTOS
 from dimos.reports.models import Report, ReportPhoto
 
 
-def clean_photo(upload: Any) -> Any:
+def clean_photo(upload: Any, *, anonymous: bool = False) -> Any:
+    """Check and re-encode one photo (no metadata survives).
+
+    An ``anonymous`` upload (nobody signed in, or an Open311 client for a citizen)
+    gets the lower pixel cap, checked from the header before anything is decoded:
+    a 35 KB PNG can declare 36 megapixels.
+    """
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_PHOTO_BYTES:
         raise ValidationFailed(
@@ -33,7 +45,13 @@ def clean_photo(upload: Any) -> Any:
         )
     if sniff_content_type(data[:32]) not in IMAGE_TYPES:
         raise ValidationFailed(_("Το αρχείο δεν είναι φωτογραφία (JPEG, PNG, GIF ή WebP)."), field="photos")
-    return sanitize_image(data, max_side=2048, thumb_side=320, field="photos")
+    return sanitize_image(
+        data,
+        max_side=2048,
+        thumb_side=320,
+        field="photos",
+        max_pixels=ANONYMOUS_MAX_IMAGE_PIXELS if anonymous else MAX_IMAGE_PIXELS,
+    )
 
 
 def store_photo(report: Report, clean: Any, *, by_staff: bool) -> ReportPhoto:

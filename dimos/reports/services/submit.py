@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from dimos.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from dimos.core.geo import unit_at
 from dimos.core.models import Municipality
+from dimos.core.privacy import mask_personal_data
 from dimos.core.services import audit_record, notify
 from dimos.reports.constants import MAX_PHOTOS, ReportStatus, Source, UpdateKind
 from dimos.reports.models import Category, Open311Client, Report, ReportFollower, ReportUpdate
@@ -79,6 +80,8 @@ def _create(
         lon=lon,
         address=address[:250],
         description=description,
+        public_address=mask_personal_data(address)[:250],
+        public_description=mask_personal_data(description),
         attributes=attributes,
         source=source,
         external_ref=external_ref,
@@ -259,7 +262,8 @@ def report_submit(
     photos = photos or []
     if len(photos) > MAX_PHOTOS:
         raise ValidationFailed(_("Έως %(n)s φωτογραφίες.") % {"n": MAX_PHOTOS}, field="photos")
-    cleaned = [clean_photo(p) for p in photos]  # all checked before anything is written
+    anonymous = not signed_in or source == Source.OPEN311
+    cleaned = [clean_photo(p, anonymous=anonymous) for p in photos]  # all checked before anything is written
     report = _create(
         municipality=municipality,
         category=category,

@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dimos.core.exceptions import Conflict, NotFound, TransitionNotAllowed, ValidationFailed
+from dimos.core.capabilities import Capability, handles_department, has_capability, may_handle_report
+from dimos.core.exceptions import Conflict, NotFound, PermissionDenied, TransitionNotAllowed, ValidationFailed
+from dimos.core.privacy import mask_personal_data
 from dimos.core.services import audit_record, notify
 from dimos.core.tasks import task_enqueue
 from dimos.reports.constants import OPEN_STATUSES, TRANSITIONS, Priority, ReportStatus, UpdateKind
@@ -172,6 +174,28 @@ def report_comment(*, report: Report, actor: Any, text: str, public: bool) -> Re
     return update
 
 
+def _check_assignment(report: Report, actor: Any, department: Any, assignee: Any) -> None:
+    """A head reassigns within their department (and the offices under it); the administrator anywhere.
+
+    The assignee must be someone who may handle reports of the department the report goes to.
+    """
+    if not has_capability(actor, Capability.REPORTS_ASSIGN) or not may_handle_report(
+        actor, report.department_id
+    ):
+        raise PermissionDenied(_("Ο ρόλος σας δεν επιτρέπει την ανάθεση αυτής της αναφοράς."))
+    target = department.pk if department is not None else report.department_id
+    if department is not None and not handles_department(
+        actor, department.pk, all_departments=Capability.REPORTS_ALL_DEPARTMENTS
+    ):
+        raise PermissionDenied(
+            _("Μπορείτε να αναθέσετε μόνο μέσα στην υπηρεσία σας και στα τμήματά της."), field="department"
+        )
+    if assignee is not None and not may_handle_report(assignee, target):
+        raise ValidationFailed(
+            _("Ο χειριστής δεν χειρίζεται αναφορές αυτής της υπηρεσίας."), field="assignee"
+        )
+
+
 @transaction.atomic
 def report_assign(*, report: Report, actor: Any, department: Any = None, assignee: Any = None) -> Report:
     report = lock(report)
@@ -179,6 +203,7 @@ def report_assign(*, report: Report, actor: Any, department: Any = None, assigne
         raise NotFound(_("Άγνωστη υπηρεσία."), field="department")
     if assignee is not None and getattr(assignee, "municipality_id", None) != report.municipality_id:
         raise NotFound(_("Άγνωστος χειριστής."), field="assignee")
+    _check_assignment(report, actor, department, assignee)
     old = {"department": report.department_id, "assigned_to": report.assigned_to_id}
     if department is not None:
         report.department = department
@@ -282,16 +307,31 @@ def report_merge(*, duplicate: Report, into: Report, actor: Any) -> Report:
 
 @transaction.atomic
 def report_feedback(*, report: Report, fixed: bool, comment: str = "", actor: Any = None) -> Report:
-    """The reporter's answer to "was it fixed?": a "no" reopens the report."""
+    """The reporter's answer to "was it fixed?": a "no" reopens the report.
+
+    The comment is public (the page, Open311 updates) with personal data masked;
+    when masking changed it, staff keep the original as an internal note.
+    """
     report = lock(report)
     if report.status != ReportStatus.FIXED:
         raise Conflict(_("Η αναφορά δεν έχει χαρακτηριστεί διορθωμένη."))
-    comment = validate_description(comment, required=False)
+    original = validate_description(comment, required=False)
+    comment = mask_personal_data(original)
+    citizen = actor if getattr(actor, "is_authenticated", False) else None
+    if comment != original:
+        ReportUpdate.objects.create(
+            municipality=report.municipality,
+            report=report,
+            kind=UpdateKind.NOTE,
+            actor=citizen,
+            comment=original,
+            is_public=False,
+        )
     ReportUpdate.objects.create(
         municipality=report.municipality,
         report=report,
         kind=UpdateKind.FEEDBACK,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=citizen,
         comment=(
             _("Ο πολίτης επιβεβαίωσε ότι διορθώθηκε.")
             if fixed

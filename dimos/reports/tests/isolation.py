@@ -28,12 +28,16 @@ def cases(ctx: Any) -> list[IsolationCase]:
         reporter=Reporter(user=ctx.alice, name="Άλκηστις Δοκιμή"),
         photos=[SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")],
     )
+    # The walk's staff of every role work in ``serres_department``: the report is that department's.
+    report.department = ctx.serres_department
+    report.save(update_fields=["department"])
     photo = report.photos.get()
     client, _ = open311_client_issue(municipality=ctx.serres, name="Εφαρμογή-Σερρών-isolation")
     return [
         IsolationCase("reports:queue", query="?status=", marker=f">{report.reference}<"),
         IsolationCase("reports:queue_map_data", query="?status=", marker=f'"ref": "{report.reference}"'),
         IsolationCase("reports:keys", marker=client.name),
+        IsolationCase("reports:keys", method="POST", data={"action": "issue", "name": "Εφαρμογή walk"}),
         IsolationCase("reports:staff_detail", {"pk": report.pk}, marker=report.description),
         IsolationCase("reports:staff_photo", {"pk": report.pk, "photo_pk": photo.pk, "size": "thumb"}),
         IsolationCase(
@@ -41,5 +45,17 @@ def cases(ctx: Any) -> list[IsolationCase]:
             {"pk": report.pk},
             method="POST",
             data={"action": "transition", "status": "fixed", "comment": "x", "public": "on"},
+        ),
+        IsolationCase(
+            "reports:assign",
+            {"pk": report.pk},
+            method="POST",
+            data={"department": ctx.serres_department.pk, "assignee": ""},
+        ),
+        IsolationCase(
+            "reports:public_text",
+            {"pk": report.pk},
+            method="POST",
+            data={"public_description": "Σβηστή λάμπα", "public_address": ""},
         ),
     ]

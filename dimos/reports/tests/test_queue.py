@@ -1,4 +1,4 @@
-"""The staff queue: paging keeps every filter, including "all departments"."""
+"""The staff queue: paging keeps every filter, including "all departments" (the administrator's)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_page_two_of_all_departments_is_still_all_departments(serres, categories, citizen, departments):
-    clerk = make_staff("petros", serres, StaffRole.CLERK, department=departments["ilektrofotismos"])
+    admin = make_staff("petros", serres, StaffRole.MUNICIPAL_ADMIN, department=departments["ilektrofotismos"])
     first = report_submit(
         municipality=serres,
         category=categories["waste-bin"],
@@ -38,7 +38,7 @@ def test_page_two_of_all_departments_is_still_all_departments(serres, categories
             Report(**{f.attname: getattr(template, f.attname) for f in Report._meta.concrete_fields})
         )
     Report.objects.bulk_create(copies)
-    client = client_for(clerk, SERRES_HOST)
+    client = client_for(admin, SERRES_HOST)
     page = client.get("/staff/reports/", {"department": "", "status": "open"}).content.decode()
     link = re.search(r'href="\?([^"]*page=2[^"]*)"', page)
     assert link is not None

@@ -315,7 +315,7 @@ def test_privacy_over_public_pages_and_open311(anon_client, serres, categories, 
     assert "Δημόσιο Όνομα" in anon_client.get(f"/reports/{shown.pk}/").content.decode()
 
 
-def test_photos_private_until_published(anon_client, serres, categories, citizen, alice):
+def test_photos_private_until_published(anon_client, serres, categories, citizen, clerk):
     report = report_submit(
         municipality=serres,
         category=categories["street-light"],
@@ -328,7 +328,7 @@ def test_photos_private_until_published(anon_client, serres, categories, citizen
     photo = report.photos.get()
     url = f"/reports/{report.pk}/photos/{photo.pk}/thumb/"
     assert anon_client.get(url).status_code == 404
-    staff = client_for(alice, SERRES_HOST)
+    staff = client_for(clerk, SERRES_HOST)
     assert (
         staff.post(f"/staff/reports/{report.pk}/", {"action": "publish_photo", "photo": photo.pk}).status_code
         == 302
@@ -370,7 +370,7 @@ def clerk(serres, departments):
     )
 
 
-def test_queue_defaults_to_own_department_and_filters(serres, categories, citizen, clerk):
+def test_queue_defaults_to_own_department_and_filters(serres, categories, citizen, clerk, bob):
     light = report_submit(
         municipality=serres,
         category=categories["street-light"],
@@ -390,8 +390,17 @@ def test_queue_defaults_to_own_department_and_filters(serres, categories, citize
     client = client_for(clerk, SERRES_HOST)
     page = client.get("/staff/reports/").content.decode()
     assert f">{light.reference}<" in page and f">{bin_.reference}<" not in page
+    # "All departments" is the clerk's own (and the offices under it); others' reports never show.
+    for department in ("", str(bin_.department_id)):
+        page = client.get("/staff/reports/", {"department": department, "status": "open"}).content.decode()
+        assert f">{bin_.reference}<" not in page
+    assert {
+        r["id"] for r in client.get("/staff/reports/map-data/", {"department": ""}).json()["reports"]
+    } == {light.pk}
+    # The administrator (reports.all_departments) sees every department.
+    client = client_for(bob, SERRES_HOST)
     page = client.get("/staff/reports/", {"department": "", "status": "open"}).content.decode()
-    assert f">{bin_.reference}<" in page
+    assert f">{bin_.reference}<" in page and f">{light.reference}<" in page
     Report.objects.filter(pk=bin_.pk).update(deadline="2020-01-01")
     page = client.get("/staff/reports/", {"department": "", "overdue": "1"}).content.decode()
     assert f">{bin_.reference}<" in page and f">{light.reference}<" not in page and "εκπρόθεσμη" in page
@@ -426,7 +435,7 @@ def test_staff_desk_actions(serres, categories, citizen, clerk, departments, mai
     url = f"/staff/reports/{report.pk}/"
     page = client.get(url).content.decode()
     assert SECRET_NAME in page and SECRET_PHONE in page
-    assert AuditEvent.objects.filter(action="reports.personal_data_viewed", object_id=str(report.pk)).exists()
+    assert AuditEvent.objects.filter(action="reports.contact_read", object_id=str(report.pk)).exists()
     assert client.post(url, {"action": "transition", "status": "closed_wrongly"}).status_code == 400
     assert (
         client.post(
@@ -436,13 +445,16 @@ def test_staff_desk_actions(serres, categories, citizen, clerk, departments, mai
     )
     assert client.post(url, {"action": "comment", "text": "Σημείωση μόνο για εμάς"}).status_code == 302
     assert client.post(url, {"action": "comment", "text": ""}).status_code == 400
-    assert (
-        client.post(
-            url, {"action": "assign", "department": departments["technikes"].pk, "assignee": clerk.pk}
-        ).status_code
-        == 302
-    )
-    assert client.post(url, {"action": "assign", "assignee": "999999"}).status_code == 400
+    # Reassignment is the head's: the clerk gets 403; the head assigns within the department.
+    assert client.post(f"{url}assign/", {"department": "", "assignee": clerk.pk}).status_code == 403
+    head = make_staff("eleni", serres, StaffRole.DEPARTMENT_HEAD, department=departments["technikes"])
+    head_client = client_for(head, SERRES_HOST)
+    assert head_client.post(f"{url}assign/", {"department": "", "assignee": clerk.pk}).status_code == 302
+    assert head_client.post(f"{url}assign/", {"assignee": "999999"}).status_code == 302
+    outside = departments["kathariotita"].pk
+    assert head_client.post(f"{url}assign/", {"department": outside, "assignee": ""}).status_code == 302
+    report.refresh_from_db()
+    assert report.assigned_to == clerk and report.department == departments["ilektrofotismos"]
     assert client.post(url, {"action": "priority", "priority": "4"}).status_code == 302
     assert client.post(url, {"action": "priority", "priority": "77"}).status_code == 400
     assert client.post(url, {"action": "nonsense"}).status_code == 400
@@ -494,8 +506,8 @@ def test_keys_issue_show_once_and_revoke(serres, bob, alice):
     stored.refresh_from_db()
     assert not stored.is_active
     assert client.post("/staff/reports/keys/", {"action": "revoke", "client": "x"}).status_code == 404
-    # a clerk cannot manage keys
-    assert client_for(alice, SERRES_HOST).get("/staff/reports/keys/").status_code == 404
+    # a clerk cannot manage keys: the Greek 403 page says so
+    assert client_for(alice, SERRES_HOST).get("/staff/reports/keys/").status_code == 403
     assert mail.outbox == []
 
 

@@ -236,9 +236,11 @@ def test_merge_bad_input(serres, categories, alice, irakleia):
 # --- staff actions ---------------------------------------------------------------------------
 
 
-def test_assign_priority_comment(serres, categories, alice, departments, citizen):
+def test_assign_priority_comment(serres, categories, alice, bob, departments, citizen):
     report = _submit(serres, categories, user=citizen)
-    report_assign(report=report, actor=alice, department=departments["technikes"], assignee=alice)
+    alice.department = departments["technikes"]
+    alice.save(update_fields=["department"])
+    report_assign(report=report, actor=bob, department=departments["technikes"], assignee=alice)
     report_set_priority(report=report, actor=alice, priority=4)
     with pytest.raises(ValidationFailed):
         report_set_priority(report=report, actor=alice, priority=9)
