@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from dimos.core.capabilities import Capability
 from dimos.core.selectors import department_list, municipality_list_public, unit_list
 from dimos.core.tenancy import IsMunicipalStaff, require_municipality
 
@@ -60,6 +61,7 @@ class UnitListApi(APIView):
 
 class DepartmentListApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
+    required_capability = Capability.STAFF_AREA
 
     class DepartmentOutSerializer(serializers.Serializer):
         id = serializers.IntegerField()

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.constants import StaffRole
+from dimos.core.capabilities import Capability
 from dimos.core.navigation import NavItem
 
 
@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
         NavItem(
             "core:audit_log",
             _("Ίχνος ελέγχου"),
-            roles=(StaffRole.MUNICIPAL_ADMIN, StaffRole.DEPARTMENT_HEAD),
+            capability=Capability.AUDIT_READ,
             description=_("Ποιος έκανε τι και πότε, σε κάθε υπόθεση του δήμου."),
         )
     ]

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from dimos.core.constants import StaffRole
+from dimos.core.capabilities import Capability
 from dimos.core.navigation import home_cards
 from dimos.core.pagination import page_number, slice_page
 from dimos.core.selectors import audit_event_list, department_list, unit_list
@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"cards": home_cards()})
 
 
-@staff_required
+@staff_required(capability=Capability.STAFF_AREA)
 def staff_home(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     return render(
@@ -38,7 +38,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 AUDIT_PAGE_SIZE = 50
 
 
-@staff_required(roles=[StaffRole.MUNICIPAL_ADMIN, StaffRole.DEPARTMENT_HEAD])
+@staff_required(capability=Capability.AUDIT_READ)
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit trail of the municipality, 50 events a page, filterable by action."""
     municipality = require_municipality(request)

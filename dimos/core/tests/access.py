@@ -1,7 +1,7 @@
-from dimos.core.access import ALL_STAFF, HEADS, MUNICIPAL_STAFF, Access
+from dimos.core.access import ALL_STAFF, HEADS, Access
 
 ACCESS = {
     "core:staff_home": Access(read=ALL_STAFF),
     "core:audit_log": Access(read=HEADS),
-    "core-api:api_departments": Access(read=MUNICIPAL_STAFF),
+    "core-api:api_departments": Access(read=ALL_STAFF),
 }
