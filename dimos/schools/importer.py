@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -133,7 +134,11 @@ def iter_rows(upload: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any
         from openpyxl import load_workbook
 
         # The declared sizes first: a 1 MB file whose cell unpacks to 1 GiB never reaches openpyxl.
-        check_zip_container(upload.read(), field="file")
+        data = upload.read()
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise ValidationFailed(_("Το αρχείο δεν είναι έγκυρο XLSX."), field="file")
+        check_zip_container(data, field="file")
+        del data
         upload.seek(0)
         try:
             wb = load_workbook(upload, read_only=True, data_only=True)
