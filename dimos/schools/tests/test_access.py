@@ -139,3 +139,17 @@ def test_schools_templates_have_no_inline_script_or_style() -> None:
             if bad in text:
                 offenders.append(f"{path.name}: {bad}")
     assert not offenders
+
+
+def test_nul_bytes_in_schools_input_are_a_400_not_a_500(w, bob) -> None:
+    """PostgreSQL refuses NUL in a query (DataError); the door refuses it first on every schools input."""
+    client = client_for(bob, SERRES_HOST)
+    for url in [
+        reverse("schools:asset_list") + "?q=%00",
+        reverse("schools:asset_list") + "?status=%00",
+        reverse("schools:loans") + "?state=%00",
+        reverse("schools:proposal_detail", args=[w.proposal.pk]) + "?v=%00",
+    ]:
+        assert client.get(url).status_code == 400, url
+    response = client.post(reverse("schools:audit", args=[w.school.pk]), {"tags": "SER\x00"})
+    assert response.status_code == 400
