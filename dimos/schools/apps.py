@@ -1,9 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.constants import StaffRole
-
-_OFFICE = (StaffRole.MUNICIPAL_ADMIN, StaffRole.DEPARTMENT_HEAD, StaffRole.CLERK)
+from dimos.core.capabilities import Capability
+from dimos.core.navigation import NavItem
 
 
 class SchoolsConfig(AppConfig):
@@ -11,17 +10,23 @@ class SchoolsConfig(AppConfig):
     label = "schools"
     verbose_name = _("Ψηφιακά σχολεία")
     dimos_staff_nav = (
-        (
+        NavItem(
             "schools:overview",
             _("Ψηφιακά σχολεία"),
-            _OFFICE,
-            _("Εξοπλισμός σχολείων, ανάγκες, πρόταση χρηματοδότησης, δανεισμοί, επισκευές."),
+            description=_("Εξοπλισμός σχολείων, ανάγκες, πρόταση χρηματοδότησης, δανεισμοί, επισκευές."),
+            capability=Capability.SCHOOLS_MANAGE,
         ),
-        (
+        NavItem(
             "schools:my_school",
             _("Το σχολείο μου"),
-            (StaffRole.SCHOOL_DIRECTOR,),
-            _("Εξοπλισμός, δανεισμοί και βλάβες του σχολείου σας."),
+            description=_("Εξοπλισμός, δανεισμοί και βλάβες του σχολείου σας."),
+            capability=Capability.SCHOOLS_OWN_SCHOOL,
+        ),
+        NavItem(
+            "schools:overview",
+            _("Ψηφιακά σχολεία: εικόνα"),
+            description=_("Συγκεντρωτικά στοιχεία εξοπλισμού και προτάσεις χρηματοδότησης των σχολείων."),
+            capability=Capability.REGION_READ,
         ),
     )
 

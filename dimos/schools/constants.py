@@ -3,13 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.constants import StaffRole
-
-# Who works on the municipality's schools as a whole (the education department).
-OFFICE_ROLES = (StaffRole.MUNICIPAL_ADMIN, StaffRole.DEPARTMENT_HEAD, StaffRole.CLERK)
-# Office plus school directors (who see only their own school).
-ALL_ROLES = (*OFFICE_ROLES, StaffRole.SCHOOL_DIRECTOR)
-
 
 class SchoolType(models.TextChoices):
     KINDERGARTEN = "kindergarten", _("Νηπιαγωγείο")

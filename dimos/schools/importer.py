@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dimos.core.exceptions import ValidationFailed
+from dimos.core.files import check_zip_container
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record
 from dimos.schools.constants import AssetStatus, EventKind
@@ -131,6 +133,13 @@ def iter_rows(upload: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any
     if lower.endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        # The declared sizes first: a 1 MB file whose cell unpacks to 1 GiB never reaches openpyxl.
+        data = upload.read()
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise ValidationFailed(_("Το αρχείο δεν είναι έγκυρο XLSX."), field="file")
+        check_zip_container(data, field="file")
+        del data
+        upload.seek(0)
         try:
             wb = load_workbook(upload, read_only=True, data_only=True)
         except Exception as exc:

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dimos.core.constants import StaffRole
+from dimos.core.capabilities import ROLE_CAPABILITIES, Capability
 from dimos.core.exceptions import Conflict, ValidationFailed
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record, notify
@@ -49,15 +49,13 @@ def licence_assign(*, licence: Licence, school: School, seats: int, actor: Any) 
 
 
 def _office_users(municipality: Municipality) -> list[Any]:
-    return list(
-        get_user_model().objects.filter(
-            municipality=municipality, role=StaffRole.MUNICIPAL_ADMIN, is_active=True
-        )
-    )
+    """Everyone of the municipality who runs its schools (``schools.manage``)."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.SCHOOLS_MANAGE in caps]
+    return list(get_user_model().objects.filter(municipality=municipality, role__in=roles, is_active=True))
 
 
 def licence_reminders_send(*, today: date | None = None) -> int:
-    """Remind the municipal administrators of licences that expire within the reminder window.
+    """Remind the education office (and the administrators) of licences that expire within the reminder window.
 
     Each expiry date is reminded once (``reminded_for``), so running it daily is safe.
     """

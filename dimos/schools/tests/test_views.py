@@ -44,7 +44,8 @@ def test_director_sees_only_their_school(w, director_client) -> None:
         ("schools:repair_report", w.other_asset.pk),
         ("schools:loan_create", w.other_asset.pk),
     ]:
-        assert director_client.get(reverse(name, args=[pk])).status_code == 404, name
+        # Another school of the same municipality: the director is told they may not (403).
+        assert director_client.get(reverse(name, args=[pk])).status_code == 403, name
     listing = director_client.get(reverse("schools:asset_list")).content.decode()
     assert w.asset.tag in listing and w.other_asset.tag not in listing
     export = b"".join(director_client.get(reverse("schools:asset_export_csv")).streaming_content).decode()
@@ -61,13 +62,15 @@ def test_director_cannot_use_office_pages(w, director_client) -> None:
         ("schools:licences", {}),
         ("schools:proposal_detail", {"pk": w.proposal.pk}),
     ]:
-        assert director_client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
+        assert director_client.get(reverse(name, kwargs=kwargs)).status_code == 403, name
     response = director_client.post(reverse("schools:asset_status", args=[w.asset.pk]), {"status": "retired"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     response = director_client.post(
         reverse("schools:repair_detail", args=[w.repair.pk]), {"status": "repaired"}
     )
-    assert response.status_code == 404
+    assert response.status_code == 403
+    w.repair.refresh_from_db()
+    assert w.repair.status != "repaired"
 
 
 def test_director_reports_a_fault_with_a_photo(w, director_client) -> None:
@@ -316,11 +319,14 @@ def test_region_viewer_reads_but_cannot_write(w, region_viewer) -> None:
     client = client_for(region_viewer, SERRES_HOST)
     for name, kwargs in [
         ("schools:overview", {}),
-        ("schools:school_detail", {"pk": w.school.pk}),
-        ("schools:asset_detail", {"pk": w.asset.pk}),
         ("schools:proposal_detail", {"pk": w.proposal.pk}),
     ]:
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+    for name, kwargs in [
+        ("schools:school_detail", {"pk": w.school.pk}),
+        ("schools:asset_detail", {"pk": w.asset.pk}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 403, name
     response = client.post(reverse("schools:asset_status", args=[w.asset.pk]), {"status": "retired"})
     assert response.status_code == 403 and "Δεν επιτρέπεται" in response.content.decode()
     assert Asset.objects.get(pk=w.asset.pk).status == AssetStatus.DEPLOYED

@@ -255,6 +255,18 @@ def test_licence_seats_and_expiry_reminders(w) -> None:
     assert any("Tinkercad Edu" in m.subject for m in mail.outbox)
 
 
+def test_the_education_office_gets_the_licence_reminders_and_other_departments_do_not(w) -> None:
+    officer = make_staff("edu.officer", w.municipality, StaffRole.EDUCATION_OFFICER)
+    clerk = make_staff("edu.clerk", w.municipality, StaffRole.CLERK)
+    Licence.objects.create(
+        municipality=w.municipality, product="GeoGebra", seats=5, valid_until=timezone.localdate()
+    )
+    assert services.licence_reminders_send() == 1
+    tasks_run_pending()
+    recipients = {address for m in mail.outbox if "GeoGebra" in m.subject for address in m.to}
+    assert officer.email in recipients and clerk.email not in recipients
+
+
 def test_overdue_loans_remind_the_director(w) -> None:
     loan = services.loan_checkout(
         asset=w.asset,

@@ -14,15 +14,15 @@ from dimos.core.forms import run_service
 from dimos.core.qr import qr_svg
 from dimos.core.tenancy import require_municipality
 from dimos.schools import forms, selectors, services
-from dimos.schools.access import is_director, scope, visible_schools
+from dimos.schools.access import manages_schools, scope, visible_schools
 from dimos.schools.constants import MANUAL_TRANSITIONS, AssetStatus
 from dimos.schools.models import Asset, EquipmentCategory
-from dimos.schools.views.common import anyone, asset_visible, office
+from dimos.schools.views.common import asset_visible, office, school_staff
 
 PER_PAGE = 100
 
 
-@anyone
+@school_staff
 def asset_list(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     qs = scope(Asset.objects.select_related("model__category", "school"), request.user, municipality)
@@ -46,7 +46,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
             "schools": visible_schools(request.user, municipality),
             "categories": EquipmentCategory.objects.filter(municipality=municipality),
             "query": g,
-            "is_office": not is_director(request.user),
+            "is_office": manages_schools(request.user),
         },
     )
 
@@ -71,7 +71,7 @@ def asset_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@anyone
+@school_staff
 def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     asset = asset_visible(request, pk)
@@ -91,7 +91,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "move_form": forms.AssetMoveForm(
                 municipality=municipality, initial={"school": asset.school_id, "room": asset.room}
             ),
-            "is_office": not is_director(request.user),
+            "is_office": manages_schools(request.user),
             "can_loan": asset.status == AssetStatus.DEPLOYED,
             "can_report": asset.status in (AssetStatus.DEPLOYED, AssetStatus.IN_STOCK),
         },

@@ -12,10 +12,10 @@ from dimos.core.tenancy import require_municipality
 from dimos.schools import forms
 from dimos.schools.constants import AssetStatus
 from dimos.schools.models import EquipmentModel, Standard
-from dimos.schools.views.common import office
+from dimos.schools.views.common import region_readable
 
 
-@office
+@region_readable
 def catalogue(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     form = forms.EquipmentModelForm(request.POST or None, municipality=municipality)
@@ -33,7 +33,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "schools/catalogue.html", {"models": models, "form": form})
 
 
-@office
+@region_readable
 def standards(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     form = forms.StandardForm(request.POST or None, municipality=municipality)

@@ -17,10 +17,10 @@ from dimos.core.tenancy import require_municipality, tenant_get_or_404, tenant_q
 from dimos.schools import documents, forms, services
 from dimos.schools.constants import ProposalStatus
 from dimos.schools.models import Proposal, ProposalLine, PurchaseOrder, PurchaseOrderLine
-from dimos.schools.views.common import office, pdf_response
+from dimos.schools.views.common import office, pdf_response, region_readable
 
 
-@office
+@region_readable
 def proposals(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     form = forms.ProposalForm(request.POST or None)
@@ -65,7 +65,7 @@ def _compare(current: Any, previous: Any) -> list[dict[str, Any]]:
     return rows
 
 
-@office
+@region_readable
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     proposal = tenant_get_or_404(Proposal, municipality, pk=pk)
@@ -118,13 +118,13 @@ def _version(request: HttpRequest, pk: int, number: int) -> Any:
     return version
 
 
-@office
+@region_readable
 def proposal_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = _version(request, pk, number)
     return pdf_response(documents.proposal_pdf(version), f"proposal-{pk}-v{number}.pdf", inline=False)
 
 
-@office
+@region_readable
 def proposal_xlsx(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = _version(request, pk, number)
     response = HttpResponse(

@@ -20,7 +20,7 @@ from dimos.schools import forms, services
 from dimos.schools.access import scope
 from dimos.schools.importer import export_csv_stream, export_xlsx
 from dimos.schools.models import Asset
-from dimos.schools.views.common import anyone, office
+from dimos.schools.views.common import office, school_staff
 
 SESSION_KEY = "schools_import"
 
@@ -81,7 +81,7 @@ def asset_import(request: HttpRequest) -> HttpResponse:
     return render(request, "schools/import.html", {"form": form, "report": report})
 
 
-@anyone
+@school_staff
 def asset_export(request: HttpRequest, fmt: str) -> HttpResponse:
     municipality = require_municipality(request)
     qs = scope(Asset.objects.all(), request.user, municipality)

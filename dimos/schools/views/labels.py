@@ -10,10 +10,10 @@ from dimos.core.tenancy import require_municipality
 from dimos.schools import documents, forms, selectors
 from dimos.schools.constants import AssetStatus
 from dimos.schools.models import Asset
-from dimos.schools.views.common import anyone, pdf_response, school_visible
+from dimos.schools.views.common import pdf_response, school_staff, school_visible
 
 
-@anyone
+@school_staff
 def labels_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     school = school_visible(request, pk)
@@ -28,7 +28,7 @@ def labels_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(data, f"labels-{school.pk}.pdf")
 
 
-@anyone
+@school_staff
 def audit(request: HttpRequest, pk: int) -> HttpResponse:
     """Annual audit: scan (or type) the labels found at the school; list what was not found."""
     municipality = require_municipality(request)

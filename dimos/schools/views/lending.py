@@ -14,15 +14,15 @@ from dimos.core.forms import run_service
 from dimos.core.services import audit_record
 from dimos.core.tenancy import require_municipality
 from dimos.schools import documents, forms, services
-from dimos.schools.access import scope, scoped_get_or_404
+from dimos.schools.access import school_object_or_403, scope
 from dimos.schools.constants import LoanStatus
 from dimos.schools.models import Loan
-from dimos.schools.views.common import anyone, asset_visible, pdf_response
+from dimos.schools.views.common import asset_visible, pdf_response, school_staff
 
 PER_PAGE = 100
 
 
-@anyone
+@school_staff
 def loans(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     qs = scope(Loan.objects.select_related("asset__model", "school"), request.user, municipality)
@@ -42,7 +42,7 @@ def loans(request: HttpRequest) -> HttpResponse:
     )
 
 
-@anyone
+@school_staff
 def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
     asset = asset_visible(request, pk)
     form = forms.LoanForm(
@@ -67,10 +67,10 @@ def loan_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@anyone
+@school_staff
 def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
-    loan = scoped_get_or_404(Loan.objects.select_related("asset"), request.user, municipality, pk=pk)
+    loan = school_object_or_403(Loan.objects.select_related("asset"), request.user, municipality, pk=pk)
     form = forms.LoanReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -91,10 +91,10 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@anyone
+@school_staff
 def loan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
-    loan = scoped_get_or_404(
+    loan = school_object_or_403(
         Loan.objects.select_related("asset__model__category", "school__municipality"),
         request.user,
         municipality,

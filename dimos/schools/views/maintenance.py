@@ -8,20 +8,21 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from dimos.core.files import IMAGE_TYPES, read_upload
 from dimos.core.forms import run_service
 from dimos.core.tenancy import require_municipality
 from dimos.schools import forms, services
-from dimos.schools.access import is_director, scope, scoped_get_or_404
+from dimos.schools.access import manages_schools, school_object_or_403, scope
 from dimos.schools.constants import OPEN_REPAIR_STATUSES
 from dimos.schools.models import Repair
-from dimos.schools.views.common import anyone, asset_visible
+from dimos.schools.views.common import OFFICE, SCHOOL_STAFF, asset_visible, school_staff, schools_page
 
 PER_PAGE = 100
 
 
-@anyone
+@school_staff
 def repair_report(request: HttpRequest, pk: int) -> HttpResponse:
     asset = asset_visible(request, pk)
     form = forms.RepairReportForm(request.POST or None, request.FILES or None)
@@ -57,7 +58,7 @@ def repair_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@anyone
+@school_staff
 def repairs(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     qs = scope(Repair.objects.select_related("asset__model", "school"), request.user, municipality)
@@ -71,16 +72,16 @@ def repairs(request: HttpRequest) -> HttpResponse:
     return render(request, "schools/repairs.html", {"rows": page.object_list, "page": page, "state": state})
 
 
-@anyone
+@schools_page(read=SCHOOL_STAFF, write=OFFICE)
 def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
-    repair = scoped_get_or_404(
+    repair = school_object_or_403(
         Repair.objects.select_related("asset__model", "school", "reported_by"),
         request.user,
         municipality,
         pk=pk,
     )
-    office_user = not is_director(request.user)
+    office_user = manages_schools(request.user)
     form = forms.RepairUpdateForm(
         request.POST or None,
         initial={
@@ -90,17 +91,14 @@ def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "under_warranty": repair.under_warranty,
         },
     )
-    if request.method == "POST":
-        if not office_user:
-            raise Http404("Not found")
-        if form.is_valid():
-            done = run_service(
-                lambda: services.repair_update(repair=repair, actor=request.user, **form.cleaned_data),
-                form=form,
-            )
-            if done is not None:
-                messages.success(request, _("Η επισκευή ενημερώθηκε."))
-                return redirect("schools:repair_detail", pk=repair.pk)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            lambda: services.repair_update(repair=repair, actor=request.user, **form.cleaned_data),
+            form=form,
+        )
+        if done is not None:
+            messages.success(request, _("Η επισκευή ενημερώθηκε."))
+            return redirect("schools:repair_detail", pk=repair.pk)
     return render(
         request,
         "schools/repair_detail.html",
@@ -113,10 +111,11 @@ def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@anyone
+@school_staff
+@require_safe
 def repair_photo(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
-    repair = scoped_get_or_404(Repair.objects.all(), request.user, municipality, pk=pk)
+    repair = school_object_or_403(Repair.objects.all(), request.user, municipality, pk=pk)
     if not repair.photo:
         raise Http404("Not found")
     response = FileResponse(repair.photo.open("rb"), content_type=repair.photo_type or "image/jpeg")

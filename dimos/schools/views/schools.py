@@ -15,16 +15,17 @@ from dimos.core.forms import run_service
 from dimos.core.models import MunicipalUnit
 from dimos.core.tenancy import require_municipality, tenant_get_or_404
 from dimos.schools import forms, selectors, services
-from dimos.schools.access import is_director, visible_schools
+from dimos.schools.access import manages_schools, visible_schools
 from dimos.schools.constants import OPEN_REPAIR_STATUSES, AssetStatus, LoanStatus
 from dimos.schools.models import Asset, Loan, Repair, School, SchoolYear
-from dimos.schools.views.common import anyone, office, school_visible
+from dimos.schools.views.common import office, region_readable, school_staff, school_visible
 
 
-@office
+@region_readable
 def overview(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     rows = selectors.overview(municipality=municipality)
+    can_manage = manages_schools(request.user)
     points = [
         {
             "name": r["school"].name,
@@ -32,7 +33,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "lon": r["school"].lon,
             "per_pupil": r["per_pupil"],
             "devices": r["devices"],
-            "url": reverse("schools:school_detail", args=[r["school"].pk]),
+            "url": reverse("schools:school_detail", args=[r["school"].pk]) if can_manage else "",
         }
         for r in rows
         if r["school"].lat is not None
@@ -56,14 +57,15 @@ def overview(request: HttpRequest) -> HttpResponse:
                 for u in MunicipalUnit.objects.filter(municipality=municipality)
             ],
             "totals": totals,
+            "can_manage": can_manage,
         },
     )
 
 
-@anyone
+@school_staff
 def my_school(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
-    if not is_director(request.user):
+    if manages_schools(request.user):
         return overview(request)
     school = visible_schools(request.user, municipality).first()
     if school is None:
@@ -71,7 +73,7 @@ def my_school(request: HttpRequest) -> HttpResponse:
     return redirect("schools:school_detail", pk=school.pk)
 
 
-@anyone
+@school_staff
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     school = school_visible(request, pk)
@@ -96,7 +98,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "licences": school.licence_seats.select_related("licence"),
         "year_form": forms.SchoolYearForm(initial={"year": selectors.current_school_year()}),
         "today": timezone.localdate(),
-        "is_office": not is_director(request.user),
+        "is_office": manages_schools(request.user),
     }
     return render(request, "schools/school_detail.html", context)
 
