@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from dimos.core.constants import StaffRole
 from dimos.core.forms import run_service
 from dimos.core.models import Department, MunicipalUnit
+from dimos.core.pagination import capped_count, page_number, slice_page
 from dimos.core.services import audit_record
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
 from dimos.reports import services
@@ -49,11 +49,17 @@ def _queue_filters(request: HttpRequest) -> dict[str, Any]:
     return filters
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @staff_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """The queue, paged without counting the whole of it (an index serves its filter and order)."""
     municipality = require_municipality(request)
     filters = _queue_filters(request)
-    page = Paginator(staff_queue(municipality, filters), 50).get_page(request.GET.get("page"))
+    rows = staff_queue(municipality, filters)
+    reports, page = slice_page(rows, number=page_number(request), size=QUEUE_PAGE_SIZE)
+    total, more = capped_count(rows)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -61,6 +67,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "reports/staff/queue.html",
         {
             "page": page,
+            "reports": reports,
+            "total": total,
+            "more": more,
             "filters": filters,
             "querystring": query.urlencode(),
             "departments": Department.objects.filter(municipality=municipality),
