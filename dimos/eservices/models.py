@@ -204,6 +204,8 @@ class Application(TenantModel):
             models.Index(fields=["municipality", "department", "deadline"], name="application_queue_idx"),
             models.Index(fields=["municipality", "deadline"], name="application_deadline_idx"),
             models.Index(fields=["municipality", "department", "status"], name="application_status_idx"),
+            # The queue's tabs across all departments (capped counts, overdue and due-soon views).
+            models.Index(fields=["municipality", "status", "deadline"], name="application_tab_idx"),
             models.Index(fields=["municipality", "citizen", "created_at"], name="application_citizen_idx"),
         ]
 

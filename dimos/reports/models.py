@@ -328,6 +328,19 @@ class Report(TenantModel):
                 fields=["municipality", "department", "is_open", "created_at"], name="reports_queue_idx"
             ),
             models.Index(fields=["municipality", "updated_at"], name="reports_updated_idx"),
+            # The staff queue's default view (open reports, most urgent first), with and
+            # without a department: the index gives the rows in the order shown, so a page
+            # is an index range, not a sort of every open report (bench/reports.py).
+            models.Index(
+                fields=["municipality", "-priority", "deadline", "-created_at"],
+                condition=models.Q(is_open=True, is_public=True),
+                name="reports_queue_open_idx",
+            ),
+            models.Index(
+                fields=["municipality", "department", "-priority", "deadline", "-created_at"],
+                condition=models.Q(is_open=True, is_public=True),
+                name="reports_queue_open_dept_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from dimos.core.capabilities import Capability, has_capability
 from dimos.core.forms import run_service
 from dimos.core.models import MunicipalUnit
+from dimos.core.pagination import capped_count, page_number, slice_page
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
 from dimos.reports import services
 from dimos.reports.constants import ReportStatus
@@ -47,11 +47,17 @@ def _queue_filters(request: HttpRequest) -> dict[str, Any]:
     return filters
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @staff_required(capability=Capability.REPORTS_HANDLE)
 def queue(request: HttpRequest) -> HttpResponse:
+    """The queue, paged without counting the whole of it (an index serves its filter and order)."""
     municipality = require_municipality(request)
     filters = _queue_filters(request)
-    page = Paginator(staff_queue(municipality, filters), 50).get_page(request.GET.get("page"))
+    rows = staff_queue(municipality, filters)
+    reports, page = slice_page(rows, number=page_number(request), size=QUEUE_PAGE_SIZE)
+    total, more = capped_count(rows)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -59,6 +65,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "reports/staff/queue.html",
         {
             "page": page,
+            "reports": reports,
+            "total": total,
+            "more": more,
             "filters": filters,
             "querystring": query.urlencode(),
             "departments": report_departments(municipality, request.user),
