@@ -49,3 +49,8 @@ REST_FRAMEWORK = {
         "public": None,
     },
 }
+# Pages are measured without collectstatic: {% static %} names the files as they are in the apps.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
