@@ -71,7 +71,7 @@ def departments_handled(*, municipality: Municipality, user: Any) -> QuerySet[De
 
 def _scoped(
     qs: QuerySet[Application], department_id: int | None, department_ids: Collection[int] | None
-) -> Any:
+) -> QuerySet[Application]:
     if department_id:
         qs = qs.filter(department_id=department_id)
     if department_ids is not None:
