@@ -102,12 +102,23 @@ def test_the_head_of_a_directorate_handles_its_offices(
 
 
 def test_each_read_of_a_citizens_data_is_an_audit_event(
-    alice: Any, alice_client: Any, submitted: Application
+    alice: Any, alice_client: Any, serres: Any, submitted: Application
 ) -> None:
     alice_client.get(reverse("services:staff_application", args=[submitted.pk]))
     alice_client.get(reverse("services-api:staff_application", args=[submitted.pk]))
+    services.application_transition(
+        application_id=submitted.pk, municipality=serres, actor=alice, to_status=Status.IN_REVIEW
+    )
+    services.application_transition(
+        application_id=submitted.pk, municipality=serres, actor=alice, to_status=Status.APPROVED
+    )
+    document = submitted.documents.get()
+    assert alice_client.get(reverse("services:staff_document", args=[document.pk])).status_code == 200
     events = AuditEvent.objects.filter(action="services.citizen_contact_read", object_id=str(submitted.pk))
-    assert events.count() == 2 and {e.actor_id for e in events} == {alice.pk}
+    assert events.count() == 3 and {e.actor_id for e in events} == {alice.pk}
+    alice_client.get(reverse("services:staff_queue") + "?view=all")
+    listed = AuditEvent.objects.get(action="services.queue_viewed")
+    assert listed.actor_id == alice.pk and listed.new_values["applications"] == [submitted.pk]
 
 
 def test_only_a_head_assigns_and_only_within_the_department(

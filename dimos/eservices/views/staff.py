@@ -114,11 +114,19 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     counts = selectors.queue_counts(
         municipality=municipality, department_id=department_id, department_ids=scope, today=today
     )
+    page = QueuePage.of(queue, request.GET.get("page"))
+    if page.object_list:  # citizens' names on the page: the read is an audit event, as for one case
+        audit_record(
+            action="services.queue_viewed",
+            actor=request.user,
+            municipality=municipality,
+            new={"department": department_id, "view": view, "applications": [a.pk for a in page]},
+        )
     return render(
         request,
         "services/staff/queue.html",
         {
-            "page": QueuePage.of(queue, request.GET.get("page")),
+            "page": page,
             "view": view,
             "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS_LABELS.items()],
             "departments": departments,
@@ -301,6 +309,7 @@ def _staff_document(request: HttpRequest, pk: int) -> IssuedDocument:
 @require_GET
 def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
     document = _staff_document(request, pk)
+    services.citizen_contact_read(application=document.application, actor=request.user)  # it names them
     return file_response(document.pdf, f"{document.code}.pdf", "application/pdf")
 
 
