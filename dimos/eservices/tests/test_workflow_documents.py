@@ -243,7 +243,10 @@ def test_assignment_and_forwarding(
     other = Department.objects.create(
         municipality=serres, code="esoda", name_el="Τμήμα Εσόδων", name_en="Revenue"
     )
-    _act(alice_client, submitted, action="forward", department=str(other.pk), comment="Αρμοδιότητα εσόδων")
+    forwarded = _act(
+        alice_client, submitted, action="forward", department=str(other.pk), comment="Αρμοδιότητα εσόδων"
+    )
+    assert forwarded.redirect_chain[-1][0] == reverse("services:staff_queue")  # not a 403 page
     submitted.refresh_from_db()
     assert submitted.department == other and submitted.assignee is None
     assert submitted.events.filter(kind="forward").exists()

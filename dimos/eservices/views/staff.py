@@ -281,6 +281,9 @@ def staff_application_action(request: HttpRequest, pk: int) -> HttpResponse:
         done = run_service(lambda: action(request, municipality, pk), request=request)
         if done is not None:
             messages.success(request, done)
+            moved = selectors.application_get_for_staff(municipality=municipality, pk=pk)
+            if moved is not None and not may_handle_application(request.user, moved.department_id):
+                return redirect("services:staff_queue")  # forwarded out of my departments
     return redirect("services:staff_application", pk=pk)
 
 
