@@ -18,6 +18,7 @@ from dimos.appointments import selectors, services
 from dimos.appointments.constants import STAFF_MARKS, AppointmentStatus
 from dimos.appointments.models import Appointment, ServicePoint
 from dimos.core.api import PublicThrottle
+from dimos.core.capabilities import Capability
 from dimos.core.services import audit_record
 from dimos.core.tenancy import IsMunicipalStaff, require_municipality, tenant_get_or_404
 
@@ -234,6 +235,7 @@ class AppointmentCancelApi(APIView):
 
 class DayListApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
+    required_capability = Capability.APPOINTMENTS_DESK
 
     class DayListRowOutSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -278,6 +280,7 @@ class DayListApi(APIView):
 
 class AppointmentMarkApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
+    required_capability = Capability.APPOINTMENTS_DESK
 
     class AppointmentMarkInSerializer(serializers.Serializer):
         status = StaffMarkField()

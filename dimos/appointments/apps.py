@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from dimos.core.capabilities import Capability
 from dimos.core.navigation import NavItem
 
 
@@ -24,6 +25,7 @@ class AppointmentsConfig(AppConfig):
         NavItem(
             "appointments:day_list",
             _("Ραντεβού ημέρας"),
+            capability=Capability.APPOINTMENTS_DESK,
             description=_("Η λίστα ραντεβού ανά σημείο και γκισέ, με σήμανση προσέλευσης."),
         ),
     )

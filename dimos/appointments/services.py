@@ -36,7 +36,8 @@ from dimos.appointments.models import (
     SlotUsage,
 )
 from dimos.appointments.selectors import counters_for, local_tz, slot_cells, slot_is_offered
-from dimos.core.exceptions import Conflict, TransitionNotAllowed, ValidationFailed
+from dimos.core.capabilities import Capability, has_capability
+from dimos.core.exceptions import Conflict, PermissionDenied, TransitionNotAllowed, ValidationFailed
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record, notify
 from dimos.core.tasks import task_enqueue
@@ -411,6 +412,8 @@ def appointment_reschedule(*, appointment: Appointment, actor: Any, starts_at: d
 @transaction.atomic
 def appointment_mark(*, appointment: Appointment, actor: Any, status: str, comment: str = "") -> Appointment:
     """The clerk marks an appointment served or no-show (per the transition table)."""
+    if not has_capability(actor, Capability.APPOINTMENTS_DESK):
+        raise PermissionDenied(_("Η σήμανση ραντεβού γίνεται από το γκισέ."))
     if status not in STAFF_MARKS:
         raise ValidationFailed(_("Μη έγκυρη σήμανση."), field="status")
     appointment = _lock(appointment)

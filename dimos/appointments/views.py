@@ -26,6 +26,7 @@ from dimos.appointments.forms import (
     StaffMarkForm,
 )
 from dimos.appointments.models import Appointment, Counter, ServicePoint
+from dimos.core.capabilities import Capability
 from dimos.core.exceptions import ApplicationError
 from dimos.core.forms import run_service
 from dimos.core.services import audit_record
@@ -346,17 +347,17 @@ def _day_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@staff_required
+@staff_required(capability=Capability.APPOINTMENTS_DESK)
 def day_list(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/staff/day_list.html", _day_context(request))
 
 
-@staff_required
+@staff_required(capability=Capability.APPOINTMENTS_DESK)
 def day_print(request: HttpRequest) -> HttpResponse:
     return render(request, "appointments/staff/day_print.html", _day_context(request))
 
 
-@staff_required
+@staff_required(capability=Capability.APPOINTMENTS_DESK)
 @require_POST
 def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """The clerk cancels on the citizen's behalf (e.g. the point must close); the reason is mailed."""
@@ -390,7 +391,7 @@ def _back_to_day(request: HttpRequest, appointment: Appointment) -> str:
     return back
 
 
-@staff_required
+@staff_required(capability=Capability.APPOINTMENTS_DESK)
 @require_POST
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)

@@ -17,12 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dimos.core.api import PublicThrottle
-from dimos.core.exceptions import NotFound, RateLimited, ValidationFailed
-from dimos.core.services import audit_record
+from dimos.core.capabilities import Capability, has_capability, may_handle_application
+from dimos.core.exceptions import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from dimos.core.tenancy import IsMunicipalStaff, require_municipality
 from dimos.eservices import selectors, services
 from dimos.eservices.codes import code_display, code_is_valid, code_normalize
-from dimos.eservices.constants import QUEUE_VIEWS_LABELS, SERVICE_ROLES, Status
+from dimos.eservices.constants import QUEUE_VIEWS_LABELS, Status
 from dimos.eservices.forms import ApplicationForm, data_schema, initial_from_data
 from dimos.eservices.models import Application
 from dimos.eservices.verification import rate_limited, verification_result
@@ -227,7 +227,7 @@ class StaffApplicationDetailOutSerializer(StaffApplicationOutSerializer):
 
 class StaffApplicationListApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
-    staff_roles = SERVICE_ROLES
+    required_capability = Capability.ESERVICES_HANDLE
 
     @extend_schema(
         parameters=[
@@ -252,8 +252,21 @@ class StaffApplicationListApi(APIView):
             raise ValidationFailed(
                 _("Ο κωδικός υπηρεσίας πρέπει να είναι αριθμός."), field="department"
             ) from exc
+        handled = set(
+            selectors.departments_handled(municipality=municipality, user=request.user).values_list(
+                "pk", flat=True
+            )
+        )
+        if department_id is not None and department_id not in handled:
+            raise PermissionDenied(_("Η υπηρεσία δεν είναι δική σας."))
         qs = selectors.application_queue(
-            municipality=municipality, department_id=department_id, view=view, assignee=request.user
+            municipality=municipality,
+            department_id=department_id,
+            department_ids=None
+            if has_capability(request.user, Capability.ESERVICES_ALL_DEPARTMENTS)
+            else handled,
+            view=view,
+            assignee=request.user,
         )
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
@@ -271,12 +284,14 @@ def _staff_get(request: Request, pk: int) -> Application:
     application = selectors.application_get_for_staff(municipality=municipality, pk=pk)
     if application is None or application.status == Status.DRAFT:
         raise NotFound(_("Η αίτηση δεν βρέθηκε."))
+    if not may_handle_application(request.user, application.department_id):
+        raise PermissionDenied(_("Η αίτηση ανήκει σε άλλο τμήμα."))
     return application
 
 
 class StaffApplicationApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
-    staff_roles = SERVICE_ROLES
+    required_capability = Capability.ESERVICES_HANDLE
 
     @extend_schema(
         responses=StaffApplicationDetailOutSerializer,
@@ -285,7 +300,7 @@ class StaffApplicationApi(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         application = _staff_get(request, pk)
-        audit_record(action="services.application_viewed", actor=request.user, obj=application)
+        services.citizen_contact_read(application=application, actor=request.user)
         return Response(_staff_detail(application))
 
 
@@ -296,7 +311,7 @@ class StaffTransitionInSerializer(serializers.Serializer):
 
 class StaffTransitionApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
-    staff_roles = SERVICE_ROLES
+    required_capability = Capability.ESERVICES_HANDLE
 
     @extend_schema(
         request=StaffTransitionInSerializer,
@@ -336,7 +351,7 @@ class RegisterEntryOutSerializer(serializers.Serializer):
 
 class RegisterEntriesApi(APIView):
     permission_classes = [IsAuthenticated, IsMunicipalStaff]
-    staff_roles = SERVICE_ROLES
+    required_capability = Capability.REGISTER_READ
 
     @extend_schema(
         parameters=[

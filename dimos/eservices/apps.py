@@ -1,10 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.constants import StaffRole
+from dimos.core.capabilities import Capability
 from dimos.core.navigation import NavItem
-
-_WORKERS = (StaffRole.CLERK, StaffRole.DEPARTMENT_HEAD, StaffRole.MUNICIPAL_ADMIN, StaffRole.REGION_VIEWER)
 
 
 class ServicesConfig(AppConfig):
@@ -26,13 +24,13 @@ class ServicesConfig(AppConfig):
         NavItem(
             "services:staff_queue",
             _("Αιτήσεις πολιτών"),
-            roles=_WORKERS,
+            capability=Capability.ESERVICES_HANDLE,
             description=_("Ουρά αιτήσεων ανά τμήμα, προθεσμίες, έκδοση εγγράφων."),
         ),
         NavItem(
             "services:register",
             _("Βιβλίο πρωτοκόλλου"),
-            roles=_WORKERS,
+            capability=Capability.REGISTER_READ,
             description=_("Εισερχόμενα και εξερχόμενα, εξαγωγή CSV/PDF."),
         ),
     )

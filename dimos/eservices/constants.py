@@ -5,11 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dimos.core.constants import StaffRole
-
-# Who works on applications and the register (the Region viewer reads, through staff_required).
-SERVICE_ROLES = (StaffRole.CLERK, StaffRole.DEPARTMENT_HEAD, StaffRole.MUNICIPAL_ADMIN)
-
 
 class DeadlineKind(models.TextChoices):
     WORKING = "working", _("Εργάσιμες ημέρες")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dimos.core.models import Municipality
+from dimos.core.capabilities import ROLE_CAPABILITIES, Capability, has_capability
+from dimos.core.models import Department, Municipality
 from dimos.core.workdays import add_working_days
 from dimos.eservices.constants import ACTIVE_STATUSES, DUE_SOON_WORKING_DAYS, OPEN_STATUSES, Status
 from dimos.eservices.models import Application, ApplicationEvent, IssuedDocument, ProtocolEntry, Service
@@ -49,19 +52,52 @@ def due_soon_limit(municipality: Municipality, today: dt.date | None = None) -> 
     return add_working_days(today, DUE_SOON_WORKING_DAYS, tuple(municipality.local_holidays or ()))
 
 
+def departments_handled(*, municipality: Municipality, user: Any) -> QuerySet[Department]:
+    """The departments whose applications ``user`` handles (``may_handle_application`` as a query).
+
+    Everything with ``eservices.all_departments``; otherwise their own department
+    and the offices directly under it; nothing without ``eservices.handle``.
+    """
+    qs = Department.objects.filter(municipality=municipality).order_by("name_el")
+    if not has_capability(user, Capability.ESERVICES_HANDLE):
+        return qs.none()
+    if has_capability(user, Capability.ESERVICES_ALL_DEPARTMENTS):
+        return qs
+    own = getattr(user, "department_id", None)
+    if own is None:
+        return qs.none()
+    return qs.filter(Q(pk=own) | Q(parent_id=own))
+
+
+def _scoped(
+    qs: QuerySet[Application], department_id: int | None, department_ids: Collection[int] | None
+) -> QuerySet[Application]:
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=list(department_ids))
+    return qs
+
+
 def application_queue(
     *,
     municipality: Municipality,
     department_id: int | None = None,
+    department_ids: Collection[int] | None = None,
     view: str = "open",
     assignee: Any = None,
     today: dt.date | None = None,
 ) -> QuerySet[Application]:
-    """The clerk's queue: one department (or all), filtered by view, earliest deadline first."""
+    """The clerk's queue: one department (or all), filtered by view, earliest deadline first.
+
+    ``department_ids`` limits it to the departments the reader handles (``None``: no limit).
+    """
     today = today or timezone.localdate()
-    qs = Application.objects.filter(municipality=municipality).exclude(status=Status.DRAFT)
-    if department_id:
-        qs = qs.filter(department_id=department_id)
+    qs = _scoped(
+        Application.objects.filter(municipality=municipality).exclude(status=Status.DRAFT),
+        department_id,
+        department_ids,
+    )
     if view == "open":
         qs = qs.filter(status__in=ACTIVE_STATUSES)
     elif view == "mine":
@@ -104,7 +140,11 @@ QUEUE_COUNT_CAP = 1000
 
 
 def queue_counts(
-    *, municipality: Municipality, department_id: int | None, today: dt.date | None = None
+    *,
+    municipality: Municipality,
+    department_id: int | None,
+    department_ids: Collection[int] | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, int | str]:
     """The tab counts of the clerk's queue, each counted to ``QUEUE_COUNT_CAP`` ("1000+").
 
@@ -115,9 +155,11 @@ def queue_counts(
     from django.db import connection
 
     today = today or timezone.localdate()
-    qs = Application.objects.filter(municipality=municipality).exclude(status=Status.DRAFT)
-    if department_id:
-        qs = qs.filter(department_id=department_id)
+    qs = _scoped(
+        Application.objects.filter(municipality=municipality).exclude(status=Status.DRAFT),
+        department_id,
+        department_ids,
+    )
     soon = due_soon_limit(municipality, today)
     tabs = {
         "open": qs.filter(status__in=ACTIVE_STATUSES),
@@ -144,6 +186,25 @@ def application_get_for_staff(*, municipality: Municipality, pk: int) -> Applica
         Application.objects.filter(municipality=municipality, pk=pk)
         .select_related("service", "protocol", "assignee", "department", "citizen")
         .first()
+    )
+
+
+def possible_assignees(application: Application) -> QuerySet[Any]:
+    """Staff a head may give ``application`` to: those who may handle it (its department's
+    staff, the head of the directorate above it, and those who handle every department)."""
+    handlers = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.ESERVICES_HANDLE in caps]
+    everywhere = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.ESERVICES_ALL_DEPARTMENTS in caps]
+    department = application.department
+    near = Q(role__in=everywhere)
+    if department is not None:
+        near |= Q(department_id=department.pk)
+        if department.parent_id is not None:
+            near |= Q(department_id=department.parent_id)
+    return (
+        get_user_model()
+        .objects.filter(municipality_id=application.municipality_id, is_active=True, role__in=handlers)
+        .filter(near)
+        .order_by("last_name", "username")
     )
 
 

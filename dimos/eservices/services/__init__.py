@@ -29,6 +29,7 @@ from dimos.eservices.services.workflow import (
     application_note,
     application_resume,
     application_transition,
+    citizen_contact_read,
 )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "application_submit",
     "application_transition",
     "attachment_remove",
+    "citizen_contact_read",
     "deadline_compute",
     "deadline_extend",
     "document_issue",

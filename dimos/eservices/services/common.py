@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dimos.core.capabilities import Capability, has_capability, may_handle_application
 from dimos.core.exceptions import NotFound
 from dimos.core.exceptions import PermissionDenied as DomainPermissionDenied
 from dimos.core.models import Municipality
@@ -94,6 +95,13 @@ def locked(application_id: int, municipality: Municipality) -> Application:
         raise NotFound(_("Η αίτηση δεν βρέθηκε.")) from exc
 
 
-def require_staff(actor: Any, municipality: Municipality) -> None:
-    if not is_staff_of(actor, municipality, write=True):
+def require_staff(actor: Any, municipality: Municipality, capability: Capability) -> None:
+    """Staff of ``municipality`` who may write and hold ``capability`` (the views check it first)."""
+    if not is_staff_of(actor, municipality, write=True) or not has_capability(actor, capability):
         raise DomainPermissionDenied(_("Δεν έχετε δικαίωμα ενεργειών σε αυτή την αίτηση."))
+
+
+def require_handler(actor: Any, application: Application) -> None:
+    """Only staff who handle the application's department act on it (architecture rule 13)."""
+    if not may_handle_application(actor, application.department_id):
+        raise DomainPermissionDenied(_("Η αίτηση ανήκει σε άλλο τμήμα."))

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dimos.core.capabilities import Capability
 from dimos.core.exceptions import Conflict, NotFound, ValidationFailed
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record
@@ -18,7 +19,13 @@ from dimos.eservices.constants import Direction, DocumentStatus, EventKind, Stat
 from dimos.eservices.models import Application, IssuedDocument, VerificationLookup
 from dimos.eservices.pdfs import issued_document_pdf
 from dimos.eservices.register import get_register
-from dimos.eservices.services.common import locked, notify_citizen, record_event, require_staff
+from dimos.eservices.services.common import (
+    locked,
+    notify_citizen,
+    record_event,
+    require_handler,
+    require_staff,
+)
 from dimos.eservices.signing import get_sealer
 
 
@@ -123,8 +130,9 @@ def document_issue(
 def document_reissue(
     *, application_id: int, municipality: Municipality, actor: Any, base_url: str = ""
 ) -> IssuedDocument:
-    require_staff(actor, municipality)
+    require_staff(actor, municipality, Capability.ESERVICES_HANDLE)
     application = locked(application_id, municipality)
+    require_handler(actor, application)
     if application.status != Status.ISSUED:
         raise Conflict(_("Επανέκδοση γίνεται μόνο για αιτήσεις με εκδοθέν έγγραφο."))
     return document_issue(application=application, actor=actor, base_url=base_url)
@@ -134,7 +142,7 @@ def document_reissue(
 def document_revoke(
     *, document_id: int, municipality: Municipality, actor: Any, reason: str
 ) -> IssuedDocument:
-    require_staff(actor, municipality)
+    require_staff(actor, municipality, Capability.ESERVICES_HANDLE)
     document = (
         IssuedDocument.objects.select_for_update(of=("self",))
         .select_related("application__citizen", "application__service")
@@ -143,6 +151,7 @@ def document_revoke(
     )
     if document is None:
         raise NotFound(_("Το έγγραφο δεν βρέθηκε."))
+    require_handler(actor, document.application)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Η ανάκληση χρειάζεται αιτιολογία."), field="reason")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dimos.core.capabilities import Capability
 from dimos.core.exceptions import Conflict, NotFound, ValidationFailed
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record
@@ -20,7 +21,7 @@ from dimos.eservices.services.common import require_staff
 @transaction.atomic
 def protocol_void(*, entry_id: int, municipality: Municipality, actor: Any, reason: str) -> ProtocolEntry:
     """Void an entry with a reason; its number stays used (never deleted)."""
-    require_staff(actor, municipality)
+    require_staff(actor, municipality, Capability.REGISTER_VOID)
     entry = ProtocolEntry.objects.select_for_update().filter(pk=entry_id, municipality=municipality).first()
     if entry is None:
         raise NotFound(_("Η εγγραφή δεν βρέθηκε."))
@@ -51,7 +52,7 @@ def protocol_register_manual(
     *, municipality: Municipality, actor: Any, direction: str, subject: str, correspondent: str
 ) -> ProtocolEntry:
     """A paper document registered by the protocol office."""
-    require_staff(actor, municipality)
+    require_staff(actor, municipality, Capability.REGISTER_WRITE)
     if direction not in Direction.values:
         raise ValidationFailed(_("Επιλέξτε εισερχόμενο ή εξερχόμενο."), field="direction")
     if not (subject or "").strip():

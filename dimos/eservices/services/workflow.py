@@ -8,13 +8,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dimos.core.capabilities import Capability, may_handle_application, may_see_citizen_contact
 from dimos.core.exceptions import Conflict, TransitionNotAllowed, ValidationFailed
-from dimos.core.models import Department, Municipality
+from dimos.core.exceptions import PermissionDenied as DomainPermissionDenied
+from dimos.core.models import AuditEvent, Department, Municipality
 from dimos.core.services import audit_record, notify
 from dimos.core.workdays import working_days_between
 from dimos.eservices.constants import FORWARD_WITHIN_WORKING_DAYS, TRANSITIONS, EventKind, Outcome, Status
 from dimos.eservices.models import Application, ApplicationEvent
-from dimos.eservices.services.common import locked, notify_citizen, record_event, require_staff
+from dimos.eservices.services.common import (
+    locked,
+    notify_citizen,
+    record_event,
+    require_handler,
+    require_staff,
+)
 from dimos.eservices.services.deadlines import deadline_extend
 from dimos.eservices.services.documents import document_issue
 
@@ -44,6 +52,23 @@ def application_resume(application: Application, *, actor: Any) -> None:
     )
 
 
+def citizen_contact_read(*, application: Application, actor: Any) -> AuditEvent:
+    """Record that ``actor`` is shown the citizen's personal data on ``application``.
+
+    Name, ΑΦΜ, ΑΜΚΑ, e-mail, phone and address are shown only to staff who may
+    handle the application (``may_see_citizen_contact``), and every such read is an
+    audit event, so the municipality can answer "who looked at my data".
+    """
+    if not may_see_citizen_contact(actor, department_id=application.department_id, kind="application"):
+        raise DomainPermissionDenied(_("Η αίτηση ανήκει σε άλλο τμήμα."))
+    return audit_record(
+        action="services.citizen_contact_read",
+        actor=actor,
+        obj=application,
+        municipality=application.municipality,
+    )
+
+
 def allowed_transitions(application: Application) -> list[str]:
     return sorted(TRANSITIONS.get(application.status, frozenset()) - {Status.SUBMITTED})
 
@@ -59,8 +84,9 @@ def application_transition(
     base_url: str = "",
 ) -> Application:
     """One status change by staff, checked against the transition table."""
-    require_staff(actor, municipality)
+    require_staff(actor, municipality, Capability.ESERVICES_HANDLE)
     application = locked(application_id, municipality)
+    require_handler(actor, application)
     current = application.status
     if (
         to_status not in Status.values
@@ -143,8 +169,9 @@ def application_note(
     *, application_id: int, municipality: Municipality, actor: Any, text: str, to_citizen: bool
 ) -> ApplicationEvent:
     """An internal note (staff only) or a message the citizen sees."""
-    require_staff(actor, municipality)
+    require_staff(actor, municipality, Capability.ESERVICES_HANDLE)
     application = locked(application_id, municipality)
+    require_handler(actor, application)
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_("Γράψτε το κείμενο."), field="text")
@@ -164,10 +191,18 @@ def application_note(
 def application_assign(
     *, application_id: int, municipality: Municipality, actor: Any, assignee: Any
 ) -> Application:
-    require_staff(actor, municipality)
+    """A head (``eservices.assign``) gives the case to someone who may handle it: within the department."""
+    require_staff(actor, municipality, Capability.ESERVICES_ASSIGN)
     application = locked(application_id, municipality)
-    if assignee is not None and (assignee.municipality_id != municipality.pk or not assignee.role):
-        raise ValidationFailed(_("Ο/Η χειριστής πρέπει να είναι υπάλληλος του δήμου."), field="assignee")
+    require_handler(actor, application)
+    if assignee is not None and (
+        assignee.municipality_id != municipality.pk
+        or not assignee.role
+        or not may_handle_application(assignee, application.department_id)
+    ):
+        raise ValidationFailed(
+            _("Ο/Η χειριστής πρέπει να είναι υπάλληλος του τμήματος της αίτησης."), field="assignee"
+        )
     previous = application.assignee
     application.assignee = assignee
     application.save(update_fields=["assignee", "updated_at"])
@@ -195,8 +230,9 @@ def application_forward(
     *, application_id: int, municipality: Municipality, actor: Any, department: Department, comment: str = ""
 ) -> Application:
     """Forward to the competent department (by law within 3 working days of filing)."""
-    require_staff(actor, municipality)
+    require_staff(actor, municipality, Capability.ESERVICES_HANDLE)
     application = locked(application_id, municipality)
+    require_handler(actor, application)
     if department.municipality_id != municipality.pk:
         raise ValidationFailed(_("Η υπηρεσία δεν ανήκει στον δήμο."), field="department")
     if application.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_CITIZEN):

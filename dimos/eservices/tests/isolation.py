@@ -66,6 +66,11 @@ def cases(ctx: Any) -> list[IsolationCase]:
             "services:staff_document_revoke", {"pk": document.pk}, method="POST", data={"reason": "x"}
         ),
         IsolationCase("services:register", query=span, marker=SUBJECT),
+        IsolationCase(
+            "services:register",
+            method="POST",
+            data={"direction": "in", "subject": "", "correspondent": "Κάποιος"},  # refused: no subject
+        ),
         IsolationCase("services:register_csv", query=span, marker=SUBJECT),
         IsolationCase("services:register_pdf", query=span),
         IsolationCase("services:register_void", {"pk": entry.pk}, method="POST", data={"reason": "x"}),

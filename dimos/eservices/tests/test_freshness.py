@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dimos.core.models import Department
+from dimos.core.testing import SERRES_HOST, client_for
 from dimos.core.versions import data_version
 from dimos.eservices import services
 from dimos.eservices.constants import DOCUMENTS_TOPIC, Status
@@ -112,7 +113,7 @@ def test_a_new_application_appears_in_the_queue_and_its_counts_at_once(
 
 
 def test_a_transition_and_a_new_department_are_visible_at_once(
-    alice: Any, alice_client: Any, serres: Any, submitted: Application
+    alice: Any, alice_client: Any, bob: Any, serres: Any, submitted: Application
 ) -> None:
     services.application_transition(
         application_id=submitted.pk, municipality=serres, actor=alice, to_status=Status.IN_REVIEW
@@ -121,12 +122,13 @@ def test_a_transition_and_a_new_department_are_visible_at_once(
     new = Department.objects.create(
         municipality=serres, code="new-test", name_el="Νέο Τμήμα Δοκιμής", name_en="New"
     )
-    assert "Νέο Τμήμα Δοκιμής" in _queue(alice_client, "?department=all")
-    assert alice_client.get(reverse("services:staff_queue") + f"?department={new.pk}").status_code == 200
+    admin = client_for(bob, SERRES_HOST)  # every department: the municipal administrator
+    assert "Νέο Τμήμα Δοκιμής" in _queue(admin, "?department=all")
+    assert admin.get(reverse("services:staff_queue") + f"?department={new.pk}").status_code == 200
 
 
 def test_the_queue_pager_keeps_every_filter(
-    alice_client: Any, serres: Any, serres_department: Department, residence: Service, citizen: Any
+    alice_client: Any, bob: Any, serres: Any, serres_department: Department, residence: Service, citizen: Any
 ) -> None:
     """Page 2 of "all departments" used to drop the department and show the clerk's own."""
     other = Department.objects.create(
@@ -144,12 +146,13 @@ def test_the_queue_pager_keeps_every_filter(
         )
         for i in range(30)
     )
-    first = _queue(alice_client, "?department=all&view=open")
+    admin = client_for(bob, SERRES_HOST)  # "all departments" is the administrator's view
+    first = _queue(admin, "?department=all&view=open")
     links = re.findall(r'href="(\?[^"]*)" rel="next"', first)
     assert len(links) == 1
     query = links[0].replace("&amp;", "&")
     assert "department=all" in query and "view=open" in query and "page=2" in query
-    second = _queue(alice_client, query)
+    second = _queue(admin, query)
     assert second.count('href="/staff/services/applications/') == 5  # 30 rows, 25 a page
     # The clerk's own department alone has four rows: one page, no pager.
     assert 'rel="next"' not in _queue(alice_client, "?view=open")

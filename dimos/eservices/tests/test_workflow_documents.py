@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from dimos.core.constants import StaffRole
 from dimos.core.exceptions import TransitionNotAllowed, ValidationFailed
 from dimos.core.models import AuditEvent, Department
-from dimos.core.testing import SERRES_HOST, client_for
+from dimos.core.testing import SERRES_HOST, client_for, make_staff
 from dimos.eservices import selectors, services
 from dimos.eservices.codes import code_display
 from dimos.eservices.constants import VERIFY_RATE_PER_MINUTE, DocumentStatus, Status
@@ -32,7 +33,7 @@ def test_queue_shows_department_applications(alice_client: Any, submitted: Appli
     assert submitted.protocol_label in page and "Παπαδοπούλου" in page
     detail = alice_client.get(reverse("services:staff_application", args=[submitted.pk])).content.decode()
     assert "Μεραρχίας 12" in detail and "bill.pdf" in detail
-    assert AuditEvent.objects.filter(action="services.application_viewed").exists()
+    assert AuditEvent.objects.filter(action="services.citizen_contact_read").exists()
     for view in ["mine", "overdue", "due_soon", "awaiting", "done", "all", "bogus"]:
         assert (
             alice_client.get(reverse("services:staff_queue") + f"?view={view}&department=all").status_code
@@ -225,9 +226,11 @@ def test_answer_bad_input(citizen_client: Any, submitted: Application, alice: An
 
 
 def test_assignment_and_forwarding(
-    alice: Any, bob: Any, serres: Any, alice_client: Any, submitted: Application
+    alice: Any, serres: Any, serres_department: Any, alice_client: Any, submitted: Application
 ) -> None:
-    _act(alice_client, submitted, action="assign", assignee=str(alice.pk))
+    head = make_staff("head", serres, StaffRole.DEPARTMENT_HEAD, department=serres_department)
+    head_client = client_for(head, SERRES_HOST)
+    _act(head_client, submitted, action="assign", assignee=str(alice.pk))
     submitted.refresh_from_db()
     assert submitted.assignee == alice
     assert (
@@ -235,15 +238,23 @@ def test_assignment_and_forwarding(
         .filter(pk=submitted.pk)
         .exists()
     )
-    page = _act(alice_client, submitted, action="assign", assignee="999999").content.decode()
+    page = _act(head_client, submitted, action="assign", assignee="999999").content.decode()
     assert "Επιλέξτε υπάλληλο" in page
     other = Department.objects.create(
         municipality=serres, code="esoda", name_el="Τμήμα Εσόδων", name_en="Revenue"
     )
-    _act(alice_client, submitted, action="forward", department=str(other.pk), comment="Αρμοδιότητα εσόδων")
+    forwarded = _act(
+        alice_client, submitted, action="forward", department=str(other.pk), comment="Αρμοδιότητα εσόδων"
+    )
+    assert forwarded.redirect_chain[-1][0] == reverse("services:staff_queue")  # not a 403 page
     submitted.refresh_from_db()
     assert submitted.department == other and submitted.assignee is None
     assert submitted.events.filter(kind="forward").exists()
+    # Forwarded away, the case is no longer the civil registry's to handle.
+    assert alice_client.get(reverse("services:staff_application", args=[submitted.pk])).status_code == 403
+
+
+def test_forwarding_needs_a_department(alice_client: Any, submitted: Application) -> None:
     page = _act(alice_client, submitted, action="forward", department="abc").content.decode()
     assert "Επιλέξτε υπηρεσία" in page
 
@@ -263,7 +274,9 @@ def test_overdue_and_due_soon_lists(serres: Any, residence: Any, citizen: Any) -
     assert not selectors.application_queue(municipality=serres, view="overdue").exists()  # clock stopped
 
 
-def test_register_book_exports_and_voiding(alice_client: Any, submitted: Application) -> None:
+def test_register_book_exports_and_voiding(
+    alice_client: Any, serres: Any, serres_department: Any, submitted: Application
+) -> None:
     today = timezone.localdate().isoformat()
     page = alice_client.get(reverse("services:register") + f"?start={today}&end={today}").content.decode()
     assert submitted.protocol_label in page
@@ -277,10 +290,13 @@ def test_register_book_exports_and_voiding(alice_client: Any, submitted: Applica
     )
     assert alice_client.get(reverse("services:register_pdf") + "?start=nonsense&end=").status_code == 400
     entry = submitted.protocol
-    alice_client.post(reverse("services:register_void", args=[entry.pk]), {"reason": ""})
+    head = client_for(
+        make_staff("head", serres, StaffRole.DEPARTMENT_HEAD, department=serres_department), SERRES_HOST
+    )
+    head.post(reverse("services:register_void", args=[entry.pk]), {"reason": ""})
     entry.refresh_from_db()
     assert not entry.voided
-    alice_client.post(reverse("services:register_void", args=[entry.pk]), {"reason": "Διπλοκαταχώριση"})
+    head.post(reverse("services:register_void", args=[entry.pk]), {"reason": "Διπλοκαταχώριση"})
     entry.refresh_from_db()
     assert entry.voided and entry.void_reason == "Διπλοκαταχώριση"
     # Manual registration of a paper document.
@@ -293,9 +309,10 @@ def test_register_book_exports_and_voiding(alice_client: Any, submitted: Applica
     assert submitted.protocol.__class__.objects.count() == 2
 
 
-def test_region_viewer_reads_but_cannot_act(region_viewer: Any, submitted: Application) -> None:
+def test_region_viewer_neither_reads_nor_acts(region_viewer: Any, submitted: Application) -> None:
+    """Applications carry citizens' personal data: none of it for the Region viewer."""
     client = client_for(region_viewer, SERRES_HOST)
-    assert client.get(reverse("services:staff_application", args=[submitted.pk])).status_code == 200
+    assert client.get(reverse("services:staff_application", args=[submitted.pk])).status_code == 403
     assert (
         client.post(
             reverse("services:staff_application_action", args=[submitted.pk]),
@@ -341,10 +358,7 @@ def test_notifications_follow_the_citizens_language(alice: Any, serres: Any, sub
 
 
 def test_other_staff_roles_do_not_handle_applications(serres: Any, submitted: Application) -> None:
-    from dimos.core.constants import StaffRole
-    from dimos.core.testing import make_staff
-
     director = make_staff("director", serres, StaffRole.SCHOOL_DIRECTOR)
     client = client_for(director, SERRES_HOST)
-    assert client.get(reverse("services:staff_queue")).status_code == 404
-    assert client.get(reverse("services-api:staff_applications")).status_code == 404
+    assert client.get(reverse("services:staff_queue")).status_code == 403
+    assert client.get(reverse("services-api:staff_applications")).status_code == 403

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dimos.core.capabilities import Capability, has_capability
 from dimos.core.forms import run_service
-from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
+from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.eservices import selectors, services
-from dimos.eservices.constants import SERVICE_ROLES
 from dimos.eservices.forms import RangeForm
 from dimos.eservices.models import ProtocolEntry
 from dimos.eservices.pdfs import register_pdf
@@ -37,11 +38,13 @@ def _bad_range() -> HttpResponse:
     )
 
 
-@staff_required(roles=SERVICE_ROLES)
+@staff_required(capability=Capability.REGISTER_READ)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     if request.method == "POST":
+        if not has_capability(request.user, Capability.REGISTER_WRITE):
+            raise PermissionDenied(NOT_ALLOWED)
         entry = run_service(
             lambda: services.protocol_register_manual(
                 municipality=municipality,
@@ -54,7 +57,8 @@ def register(request: HttpRequest) -> HttpResponse:
         )
         if entry is not None:
             messages.success(request, _("Καταχωρίστηκε με αριθμό πρωτοκόλλου %(n)s.") % {"n": entry.label})
-        return redirect("services:register")
+            return redirect("services:register")
+        # Refused (the message says why): the book is shown again, as after a GET.
     form, start, end = _range(request)
     entries = (
         selectors.register_entries(municipality=municipality, start=start, end=end)
@@ -63,11 +67,20 @@ def register(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(
-        request, "services/staff/register.html", {"form": form, "page": page, "start": start, "end": end}
+        request,
+        "services/staff/register.html",
+        {
+            "form": form,
+            "page": page,
+            "start": start,
+            "end": end,
+            "may_write": has_capability(request.user, Capability.REGISTER_WRITE),
+            "may_void": has_capability(request.user, Capability.REGISTER_VOID),
+        },
     )
 
 
-@staff_required(roles=SERVICE_ROLES)
+@staff_required(capability=Capability.REGISTER_READ)
 @require_GET
 def register_csv(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
@@ -90,7 +103,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_required(roles=SERVICE_ROLES)
+@staff_required(capability=Capability.REGISTER_READ)
 @require_GET
 def register_pdf_view(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
@@ -104,11 +117,13 @@ def register_pdf_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_required(roles=SERVICE_ROLES)
+@staff_required(capability=Capability.REGISTER_READ)
 @require_POST
 def register_void(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
-    tenant_get_or_404(ProtocolEntry, municipality, pk=pk)
+    tenant_get_or_404(ProtocolEntry, municipality, pk=pk)  # another municipality's entry: 404 first
+    if not has_capability(request.user, Capability.REGISTER_VOID):
+        raise PermissionDenied(NOT_ALLOWED)
     entry = run_service(
         lambda: services.protocol_void(
             entry_id=pk, municipality=municipality, actor=request.user, reason=request.POST.get("reason", "")

@@ -7,20 +7,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dimos.core.capabilities import Capability, has_capability, may_handle_application
 from dimos.core.exceptions import ValidationFailed
 from dimos.core.forms import run_service
 from dimos.core.models import Department
 from dimos.core.services import audit_record
-from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
+from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.core.workdays import add_working_days
 from dimos.eservices import selectors, services
-from dimos.eservices.constants import OPEN_STATUSES, QUEUE_VIEWS_LABELS, SERVICE_ROLES, Status
+from dimos.eservices.constants import OPEN_STATUSES, QUEUE_VIEWS_LABELS, Status
 from dimos.eservices.forms import TextForm
 from dimos.eservices.models import IssuedDocument
 from dimos.eservices.views.common import answers, base_url, deadline_text, file_response
@@ -61,8 +63,15 @@ class QueuePage:
         return cls(list(qs[start : start + cls.size + 1]), number)
 
 
-def _department_choice(request: HttpRequest, municipality: Any, department_ids: set[int]) -> int | None:
-    """The department asked for; none for "all"; the clerk's own when the query names none."""
+def _department_choice(request: HttpRequest, municipality: Any, handled: set[int]) -> int | None:
+    """The department asked for; none for "all" (of those I handle).
+
+    With no department in the query: all I handle, or, for those who handle every
+    department, their own.
+
+    Another municipality's department, or none at all, is 404; a department of this
+    municipality that the reader does not handle is 403.
+    """
     raw = request.GET.get("department")
     if raw == "all":
         return None
@@ -71,31 +80,53 @@ def _department_choice(request: HttpRequest, municipality: Any, department_ids: 
             pk = int(raw)
         except ValueError as exc:
             raise Http404 from exc
-        if pk not in department_ids:  # another municipality's or no such department
+        if pk not in handled:
+            if Department.objects.filter(municipality=municipality, pk=pk).exists():
+                raise PermissionDenied(NOT_ALLOWED)
             raise Http404
         return pk
-    return request.user.department_id if request.user.municipality_id == municipality.pk else None
+    if not has_capability(request.user, Capability.ESERVICES_ALL_DEPARTMENTS):
+        return None  # everything I handle: my department and the offices under it
+    own = request.user.department_id
+    return own if own in handled else None
 
 
-@staff_required(roles=SERVICE_ROLES)
+@staff_required(capability=Capability.ESERVICES_HANDLE)
 @require_GET
 def staff_queue(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
-    departments = list(Department.objects.filter(municipality=municipality).order_by("name_el"))
-    department_id = _department_choice(request, municipality, {d.pk for d in departments})
+    departments = list(selectors.departments_handled(municipality=municipality, user=request.user))
+    handled = {d.pk for d in departments}
+    department_id = _department_choice(request, municipality, handled)
+    scope = None if has_capability(request.user, Capability.ESERVICES_ALL_DEPARTMENTS) else handled
     view = request.GET.get("view", "open")
     if view not in QUEUE_VIEWS_LABELS:
         view = "open"
     today = timezone.localdate()
     queue = selectors.application_queue(
-        municipality=municipality, department_id=department_id, view=view, assignee=request.user, today=today
+        municipality=municipality,
+        department_id=department_id,
+        department_ids=scope,
+        view=view,
+        assignee=request.user,
+        today=today,
     )
-    counts = selectors.queue_counts(municipality=municipality, department_id=department_id, today=today)
+    counts = selectors.queue_counts(
+        municipality=municipality, department_id=department_id, department_ids=scope, today=today
+    )
+    page = QueuePage.of(queue, request.GET.get("page"))
+    if page.object_list:  # citizens' names on the page: the read is an audit event, as for one case
+        audit_record(
+            action="services.queue_viewed",
+            actor=request.user,
+            municipality=municipality,
+            new={"department": department_id, "view": view, "applications": [a.pk for a in page]},
+        )
     return render(
         request,
         "services/staff/queue.html",
         {
-            "page": QueuePage.of(queue, request.GET.get("page")),
+            "page": page,
             "view": view,
             "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS_LABELS.items()],
             "departments": departments,
@@ -111,20 +142,22 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _staff_app(request: HttpRequest, pk: int) -> tuple[Any, Any]:
+    """The application, if this member of staff handles its department (403 otherwise)."""
     municipality = require_municipality(request)
     application = selectors.application_get_for_staff(municipality=municipality, pk=pk)
     if application is None or application.status == Status.DRAFT:
         raise Http404
+    if not may_handle_application(request.user, application.department_id):
+        raise PermissionDenied(NOT_ALLOWED)
     return municipality, application
 
 
-@staff_required(roles=SERVICE_ROLES)
+@staff_required(capability=Capability.ESERVICES_HANDLE)
 @require_GET
 def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
     municipality, application = _staff_app(request, pk)
-    audit_record(
-        action="services.application_viewed", actor=request.user, obj=application, municipality=municipality
-    )
+    services.citizen_contact_read(application=application, actor=request.user)
+    may_assign = has_capability(request.user, Capability.ESERVICES_ASSIGN)
     forward_by = (
         add_working_days(
             timezone.localdate(application.submitted_at), 3, tuple(municipality.local_holidays or ())
@@ -145,10 +178,8 @@ def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
             "departments": Department.objects.filter(municipality=municipality)
             .exclude(pk=application.department_id)
             .order_by("name_el"),
-            "staff": get_user_model()
-            .objects.filter(municipality=municipality)
-            .exclude(role="")
-            .order_by("last_name", "username"),
+            "may_assign": may_assign,
+            "staff": selectors.possible_assignees(application) if may_assign else [],
             "deadline_text": deadline_text(application),
             "forward_by": forward_by,
             "today": timezone.localdate(),
@@ -235,10 +266,14 @@ _ACTIONS: dict[str, Callable[[HttpRequest, Any, int], str]] = {
 }
 
 
-@staff_required(roles=SERVICE_ROLES)
+@staff_required(capability=Capability.ESERVICES_HANDLE)
 @require_POST
 def staff_application_action(request: HttpRequest, pk: int) -> HttpResponse:
     municipality, _application = _staff_app(request, pk)
+    if request.POST.get("action") == "assign" and not has_capability(
+        request.user, Capability.ESERVICES_ASSIGN
+    ):
+        raise PermissionDenied(NOT_ALLOWED)
     action = _ACTIONS.get(request.POST.get("action", ""))
     if action is None:
         messages.error(request, _("Άγνωστη ενέργεια."))
@@ -246,10 +281,13 @@ def staff_application_action(request: HttpRequest, pk: int) -> HttpResponse:
         done = run_service(lambda: action(request, municipality, pk), request=request)
         if done is not None:
             messages.success(request, done)
+            moved = selectors.application_get_for_staff(municipality=municipality, pk=pk)
+            if moved is not None and not may_handle_application(request.user, moved.department_id):
+                return redirect("services:staff_queue")  # forwarded out of my departments
     return redirect("services:staff_application", pk=pk)
 
 
-@staff_required(roles=SERVICE_ROLES)
+@staff_required(capability=Capability.ESERVICES_HANDLE)
 @require_GET
 def staff_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     municipality, application = _staff_app(request, pk)
@@ -262,19 +300,27 @@ def staff_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpR
     return file_response(attachment.file, attachment.filename, attachment.content_type)
 
 
-@staff_required(roles=SERVICE_ROLES)
+def _staff_document(request: HttpRequest, pk: int) -> IssuedDocument:
+    municipality = require_municipality(request)
+    document = tenant_get_or_404(IssuedDocument.objects.select_related("application"), municipality, pk=pk)
+    if not may_handle_application(request.user, document.application.department_id):
+        raise PermissionDenied(NOT_ALLOWED)
+    return document
+
+
+@staff_required(capability=Capability.ESERVICES_HANDLE)
 @require_GET
 def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality = require_municipality(request)
-    document = tenant_get_or_404(IssuedDocument, municipality, pk=pk)
+    document = _staff_document(request, pk)
+    services.citizen_contact_read(application=document.application, actor=request.user)  # it names them
     return file_response(document.pdf, f"{document.code}.pdf", "application/pdf")
 
 
-@staff_required(roles=SERVICE_ROLES)
+@staff_required(capability=Capability.ESERVICES_HANDLE)
 @require_POST
 def staff_document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
-    document = tenant_get_or_404(IssuedDocument, municipality, pk=pk)
+    document = _staff_document(request, pk)
     revoked = run_service(
         lambda: services.document_revoke(
             document_id=pk,
