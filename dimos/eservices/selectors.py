@@ -152,6 +152,7 @@ def queue_counts(
     index entries, so the page costs the same with 1,000 applications as with
     100,000, where four full counts grew with every application ever filed.
     """
+    from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
     today = today or timezone.localdate()
@@ -169,7 +170,11 @@ def queue_counts(
     }
     parts, params = [], []
     for key, rows in tabs.items():
-        sql, sub_params = rows.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].query.sql_with_params()
+        try:
+            sql, sub_params = rows.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].query.sql_with_params()
+        except EmptyResultSet:  # e.g. no department handled: nothing to count, no SQL to run
+            parts.append("0")
+            continue
         # The SQL is Django's own compiled query, its values stay parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {key})")  # noqa: S608
         params.extend(sub_params)

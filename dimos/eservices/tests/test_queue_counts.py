@@ -25,3 +25,9 @@ def test_tab_counts_are_one_query(
     make_submitted(serres, residence, citizen)
     with django_assert_num_queries(1):
         selectors.queue_counts(municipality=serres, department_id=None)
+
+
+def test_no_department_handled_counts_nothing(serres: Any, residence: Any, citizen: Any) -> None:
+    make_submitted(serres, residence, citizen)
+    counts = selectors.queue_counts(municipality=serres, department_id=None, department_ids=[])
+    assert counts == {"open": 0, "overdue": 0, "due_soon": 0, "awaiting": 0}
