@@ -249,6 +249,9 @@ SMS_BACKEND = env_str("SMS_BACKEND", "dimos.core.sms.ConsoleSmsBackend")
 # means such requests get a 404.
 DIMOS_DEFAULT_MUNICIPALITY = env_str("DIMOS_DEFAULT_MUNICIPALITY", "serres")
 DIMOS_PUBLIC_BASE_URL = env_str("DIMOS_PUBLIC_BASE_URL", "")
+# Open311 POST requests per hour, per client address and per API key (dimos/reports/throttle.py).
+OPEN311_POSTS_PER_ADDRESS_PER_HOUR = env_int("OPEN311_POSTS_PER_ADDRESS_PER_HOUR", 60, minimum=1)
+OPEN311_POSTS_PER_KEY_PER_HOUR = env_int("OPEN311_POSTS_PER_KEY_PER_HOUR", 600, minimum=1)
 # How long an anonymous NGSI-LD listing may be served from the shared micro-cache
 # (dimos/sensors/ngsild/listing.py); 0 turns it off.
 SENSORS_NGSILD_LISTING_CACHE_SECONDS = env_int("SENSORS_NGSILD_LISTING_CACHE_SECONDS", 2, minimum=0)

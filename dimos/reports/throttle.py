@@ -18,10 +18,8 @@ from django.utils.translation import gettext as _
 from dimos.core.exceptions import RateLimited
 
 ANONYMOUS_REPORTS_PER_HOUR = 20
-# Open311 POST requests per hour; a client application with its own key (e.g. a city
-# app used by many people) needs more than one address does.
-OPEN311_POSTS_PER_KEY_PER_HOUR = 600
-OPEN311_POSTS_PER_ADDRESS_PER_HOUR = 60
+# Open311 POST requests are limited per hour (settings.OPEN311_POSTS_PER_*): a client
+# application with its own key (a city app used by many people) needs more than one address does.
 WINDOW_SECONDS = 3600
 
 
@@ -53,13 +51,13 @@ def check_anonymous(
 
 def check_open311_address(ip: str | None) -> None:
     """Count one Open311 POST from ``ip`` (before the key is checked, so guessing keys counts too)."""
-    limit = getattr(settings, "OPEN311_POSTS_PER_ADDRESS_PER_HOUR", OPEN311_POSTS_PER_ADDRESS_PER_HOUR)
+    limit = settings.OPEN311_POSTS_PER_ADDRESS_PER_HOUR
     if ip and _count("open311-address", ip) > limit:
         raise RateLimited(_("Πάρα πολλά αιτήματα POST από αυτή τη διεύθυνση. Δοκιμάστε ξανά σε μία ώρα."))
 
 
 def check_open311_key(api_key: str) -> None:
     """Count one Open311 POST with ``api_key``; refuse beyond the hourly limit per key."""
-    limit = getattr(settings, "OPEN311_POSTS_PER_KEY_PER_HOUR", OPEN311_POSTS_PER_KEY_PER_HOUR)
+    limit = settings.OPEN311_POSTS_PER_KEY_PER_HOUR
     if api_key and _count("open311-key", api_key) > limit:
         raise RateLimited(_("Πάρα πολλά αιτήματα POST με αυτό το api_key. Δοκιμάστε ξανά σε μία ώρα."))
