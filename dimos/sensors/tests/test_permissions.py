@@ -1,0 +1,47 @@
+"""Who may use the sensor platform's staff pages (issue 11: the school director created a
+device and a municipality-wide credential)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dimos.core.constants import StaffRole
+from dimos.core.testing import SERRES_HOST, client_for, make_staff
+from dimos.sensors.models import Credential, Device
+
+pytestmark = pytest.mark.django_db
+
+DEVICE = {"type": "WasteContainer", "ngsi_id": "urn:ngsi-ld:WasteContainer:director-bin", "name": "Κάδος"}
+
+
+@pytest.mark.parametrize(
+    "role", [StaffRole.SCHOOL_DIRECTOR, StaffRole.CLERK, StaffRole.EDUCATION_OFFICER, StaffRole.REGION_VIEWER]
+)
+def test_staff_outside_the_sensor_platform_get_403_and_write_nothing(
+    role: str, serres: Any, serres_department: Any
+) -> None:
+    municipality = None if role == StaffRole.REGION_VIEWER else serres
+    client = client_for(
+        make_staff(f"x-{role}", municipality, role, department=serres_department), SERRES_HOST
+    )
+    for url in ("/staff/sensors/", "/staff/sensors/devices/", "/staff/sensors/credentials/"):
+        assert client.get(url).status_code == 403, url
+    assert client.post("/staff/sensors/devices/new/", DEVICE).status_code == 403
+    assert client.post("/staff/sensors/credentials/", {"name": "Όλος ο δήμος"}).status_code == 403
+    assert not Device.objects.exists() and not Credential.objects.exists()
+    assert "/staff/sensors/" not in client.get("/staff/").content.decode()
+
+
+def test_the_operator_runs_devices_but_issues_no_credentials(operator_client: Any) -> None:
+    assert operator_client.post("/staff/sensors/devices/new/", DEVICE).status_code == 302
+    assert operator_client.get("/staff/sensors/credentials/").status_code == 403
+    assert operator_client.post("/staff/sensors/credentials/", {"name": "Όλος ο δήμος"}).status_code == 403
+    assert not Credential.objects.exists()
+    dashboard = operator_client.get("/staff/sensors/").content.decode()
+    assert "/staff/sensors/credentials/" not in dashboard and "/staff/sensors/rules/" in dashboard
+
+
+def test_the_administrator_sees_the_credentials_link(admin_client: Any) -> None:
+    assert "/staff/sensors/credentials/" in admin_client.get("/staff/sensors/").content.decode()
