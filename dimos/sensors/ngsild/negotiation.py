@@ -16,9 +16,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from dimos.core.badinput import JsonTooDeep, json_loads
 from dimos.core.models import Municipality
-from dimos.sensors.auth import request_credential
+from dimos.sensors.auth import CredentialRefused, request_credential
+from dimos.sensors.constants import CredentialScope
 from dimos.sensors.ngsild import convert
-from dimos.sensors.ngsild.errors import NgsiError
+from dimos.sensors.ngsild.errors import NgsiError, forbidden
 
 BASE = "/ngsi-ld/v1"
 JSON = "application/json"
@@ -28,10 +29,18 @@ MAX_LIMIT = 1000
 
 
 class Ctx:
+    """One request: its tenant, the credential it presents (None: anonymous), the media type."""
+
     def __init__(self, request: HttpRequest, municipality: Municipality) -> None:
         self.request = request
         self.municipality = municipality
-        self.credential = request_credential(request, municipality)
+        try:
+            self.credential = request_credential(request, municipality)
+        except CredentialRefused as exc:
+            raise NgsiError(
+                "Unauthorized",
+                "The integration credential presented is wrong, revoked or of another tenant.",
+            ) from exc
         self.accept = JSON
 
     def require_credential(self) -> None:
@@ -41,6 +50,15 @@ class Ctx:
                 "Writes need an integration credential (Authorization: Bearer …); "
                 "it is missing, wrong, revoked or of another tenant.",
             )
+
+    def require_scope(self, *scopes: str) -> None:
+        """A credential is needed and must hold one of ``scopes`` (403 otherwise)."""
+        self.require_credential()
+        if not self.credential.has_scope(*scopes):  # type: ignore[union-attr]
+            raise forbidden(scopes)
+
+    def may_manage(self) -> bool:
+        return self.credential is not None and self.credential.has_scope(CredentialScope.MANAGE_DEVICES)
 
 
 def tenant_of(request: HttpRequest) -> Municipality:
@@ -141,8 +159,12 @@ def respond(ctx: Ctx, payload: Any, status: int = 200, headers: dict[str, str] |
 
 
 def ngsi(
-    methods: dict[str, Callable[..., HttpResponse]], geo_methods: tuple[str, ...] = ()
+    methods: dict[str, Callable[..., HttpResponse]],
+    geo_methods: tuple[str, ...] = (),
+    read_methods: tuple[str, ...] = ("GET",),
 ) -> Callable[..., HttpResponse]:
+    """The handlers of one resource as a view; a credential presented on a read needs ``read``."""
+
     @csrf_exempt
     @wraps(next(iter(methods.values())))
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -156,6 +178,8 @@ def ngsi(
                 return response
             municipality = tenant_of(request)
             ctx = Ctx(request, municipality)
+            if ctx.credential is not None and request.method in read_methods:
+                ctx.require_scope(CredentialScope.READ)
             ctx.accept = negotiate(request, request.method in geo_methods)
             return handler(ctx, **kwargs)
         except NgsiError as exc:
