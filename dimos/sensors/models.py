@@ -199,6 +199,10 @@ class Credential(TenantModel):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def scope_labels(self) -> list[str]:
+        return [str(CredentialScope(s).label) for s in self.scopes if s in CredentialScope.values]
+
     def has_scope(self, *scopes: str) -> bool:
         """Whether the credential holds any of ``scopes``."""
         return any(scope in self.scopes for scope in scopes)

@@ -264,6 +264,7 @@ def credentials(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 vendor=form.cleaned_data["vendor"],
                 device=form.cleaned_data["device"],
+                scopes=form.cleaned_data["scopes"],
                 actor=request.user,
             ),
             form=form,

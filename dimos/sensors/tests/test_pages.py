@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from dimos.core.models import AuditEvent
 from dimos.core.testing import IRAKLEIA_HOST, client_for
 from dimos.sensors import services
 from dimos.sensors.constants import AlarmStatus, RuleKind, Source
@@ -199,15 +200,23 @@ def test_rule_form(operator_client: Any, serres: Any) -> None:
 
 
 def test_credentials_shown_once_and_revocable(admin_client: Any, serres: Any) -> None:
-    response = admin_client.post("/staff/sensors/credentials/", {"name": "Προμηθευτής Α"})
+    scopes = ["read", "write_municipality"]
+    response = admin_client.post("/staff/sensors/credentials/", {"name": "Προμηθευτής Α", "scopes": scopes})
     html = response.content.decode()
     credential = Credential.objects.get()
+    assert credential.scopes == scopes
+    created = AuditEvent.objects.get(action="sensors.credential_created")
+    assert created.actor is not None and created.new_values["scopes"] == scopes
     token = html.split('id="new-token">')[1].split("<")[0]
     assert token.startswith(f"dms_{credential.prefix}_")
     assert response["Cache-Control"] == "no-store"
     assert token not in admin_client.get("/staff/sensors/credentials/").content.decode()
     assert services.credential_check(token) == credential
     assert admin_client.post("/staff/sensors/credentials/", {"name": ""}).status_code == 200
+    # Writing one device's readings needs that device.
+    one_device = {"name": "Κάδος", "scopes": ["write_device"]}
+    refused = admin_client.post("/staff/sensors/credentials/", one_device).content.decode()
+    assert "επιλέξτε τη συσκευή" in refused
     assert Credential.objects.count() == 1
     assert admin_client.get(f"/staff/sensors/credentials/{credential.pk}/revoke/").status_code == 405
     admin_client.post(f"/staff/sensors/credentials/{credential.pk}/revoke/")
