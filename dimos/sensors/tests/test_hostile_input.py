@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -71,7 +72,9 @@ def test_a_poisoned_mqtt_batch_keeps_the_good_readings(serres: Any, bin_: Any) -
         Msg(topic, [[[["nested", "but", "not", "a reading"]]]]),
         Msg(topic, good),
     ]
-    assert store(batch, Resolver()) == (1, 3)
+    dead: Counter[str] = Counter()
+    assert store(batch, Resolver(), dead) == (1, 3)
+    assert dead == {"poison": 3}
     assert Reading.objects.get(device=bin_).values == {"fillingLevel": 0.4}
     assert json.loads(Msg(topic, good).payload) == good
 
