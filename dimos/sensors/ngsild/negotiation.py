@@ -26,6 +26,7 @@ JSON = "application/json"
 LD_JSON = "application/ld+json"
 GEO_JSON = "application/geo+json"
 MAX_LIMIT = 1000
+TENANT_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 
 
 class Ctx:
@@ -64,7 +65,10 @@ class Ctx:
 def tenant_of(request: HttpRequest) -> Municipality:
     slug = request.headers.get("NGSILD-Tenant")
     if slug:
-        found = Municipality.objects.filter(slug=slug.strip().lower(), is_active=True).first()
+        slug = slug.strip().lower()
+        if not TENANT_RE.fullmatch(slug):
+            raise NgsiError("NonexistentTenant", "No such tenant.")
+        found = Municipality.objects.filter(slug=slug, is_active=True).first()
         if found is None:
             raise NgsiError("NonexistentTenant", f"Tenant '{slug}' does not exist.")
         return found

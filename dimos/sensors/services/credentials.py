@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -20,6 +21,7 @@ from dimos.sensors.constants import CredentialScope
 from dimos.sensors.models import Credential, Device
 
 TOKEN_PREFIX = "dms"  # noqa: S105 (a public prefix, not a secret)
+TOKEN_RE = re.compile(rf"{TOKEN_PREFIX}_[0-9a-f]{{8}}_[A-Za-z0-9_-]{{20,100}}")
 
 
 def _hash(token: str) -> str:
@@ -111,9 +113,9 @@ def credential_revoke(*, municipality: Municipality, credential_id: int, actor: 
 
 def credential_check(token: str, municipality: Municipality | None = None) -> Credential | None:
     """The active credential for ``token`` (of ``municipality`` if given), else None."""
-    parts = (token or "").split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
-        return None
+    if not TOKEN_RE.fullmatch(token or ""):
+        return None  # never let arbitrary bytes (a NUL) reach the database
+    parts = token.split("_", 2)
     credential = Credential.objects.select_related("municipality").filter(prefix=parts[1]).first()
     if credential is None or not hmac.compare_digest(credential.key_hash, _hash(token)):
         return None
