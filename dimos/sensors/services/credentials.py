@@ -21,7 +21,7 @@ from dimos.sensors.constants import CredentialScope
 from dimos.sensors.models import Credential, Device
 
 TOKEN_PREFIX = "dms"  # noqa: S105 (a public prefix, not a secret)
-TOKEN_RE = re.compile(rf"{TOKEN_PREFIX}_[0-9a-f]{{8}}_[A-Za-z0-9_-]{{20,100}}")
+TOKEN_RE = re.compile(rf"{TOKEN_PREFIX}_[A-Za-z0-9]{{1,12}}_[A-Za-z0-9_-]{{1,200}}")
 
 
 def _hash(token: str) -> str:
