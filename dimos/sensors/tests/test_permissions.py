@@ -45,3 +45,15 @@ def test_the_operator_runs_devices_but_issues_no_credentials(operator_client: An
 
 def test_the_administrator_sees_the_credentials_link(admin_client: Any) -> None:
     assert "/staff/sensors/credentials/" in admin_client.get("/staff/sensors/").content.decode()
+
+
+def test_the_admin_is_no_side_door_to_the_registry(admin_client: Any, bin_: Any) -> None:
+    """/admin/ once saved devices without the boundary check or an audit event: it is read-only."""
+    assert admin_client.get("/admin/sensors/device/").status_code == 200
+    assert admin_client.get("/admin/sensors/device/add/").status_code == 403
+    change = admin_client.post(f"/admin/sensors/device/{bin_.pk}/change/", {"lat": "48.85", "lon": "2.35"})
+    assert change.status_code in (200, 403)
+    bin_.refresh_from_db()
+    assert bin_.lat != 48.85
+    assert admin_client.post(f"/admin/sensors/device/{bin_.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Device.objects.filter(pk=bin_.pk).exists()
