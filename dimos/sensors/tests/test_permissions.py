@@ -57,3 +57,27 @@ def test_the_admin_is_no_side_door_to_the_registry(admin_client: Any, bin_: Any)
     assert bin_.lat != 48.85
     assert admin_client.post(f"/admin/sensors/device/{bin_.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Device.objects.filter(pk=bin_.pk).exists()
+
+
+def test_a_read_only_role_is_shown_no_write_control(
+    monkeypatch: Any, serres: Any, serres_department: Any, lamp: Any
+) -> None:
+    """Should a role ever hold ``sensors.read`` alone, the pages show it nothing it may not use."""
+    from dimos.core import capabilities
+    from dimos.core.capabilities import Capability
+    from dimos.sensors.models import Alarm, DeviceType, Rule
+
+    reader = capabilities.ROLE_CAPABILITIES[StaffRole.CLERK] | {Capability.SENSORS_READ}
+    monkeypatch.setitem(capabilities.ROLE_CAPABILITIES, StaffRole.CLERK, reader)
+    client = client_for(
+        make_staff("reader", serres, StaffRole.CLERK, department=serres_department), SERRES_HOST
+    )
+    rule = Rule.objects.create(municipality=serres, type=DeviceType.objects.get(code="Streetlight"), name="R")
+    alarm = Alarm.objects.create(municipality=serres, device=lamp, rule=rule, message="Σβηστό")
+    listing = client.get("/staff/sensors/devices/").content.decode()
+    assert "Φωτιστικό 7" in listing
+    assert "/staff/sensors/devices/new/" not in listing and "/edit/" not in listing
+    assert "/staff/sensors/rules/" not in client.get("/staff/sensors/").content.decode()
+    page = client.get(f"/staff/sensors/alarms/{alarm.pk}/").content.decode()
+    assert "Σβηστό" in page and "<form" not in page.split("<main", 1)[-1].split("</main>")[0]
+    assert client.post(f"/staff/sensors/alarms/{alarm.pk}/", {"status": "resolved"}).status_code == 403
