@@ -75,21 +75,23 @@ def write_refusal(
 ) -> NgsiError | None:
     """Why this write may not happen (None: it may); the registry's rules, the credential's scopes.
 
-    Creating an entity or changing a device's static attributes or location needs
-    ``manage_devices``; storing readings needs a write scope for that device; a
-    deactivated device takes no readings (as on the HTTP batch and MQTT); a point
-    outside the municipality is refused (as in the registry)."""
+    Creating an entity needs ``manage_devices`` (and ``write_municipality`` for the readings
+    it carries); a device's readings need a write scope for that device; its attributes and
+    location, that scope or ``manage_devices``. A deactivated device takes no readings (as on
+    the HTTP batch and MQTT); a point outside the municipality is refused (as in the registry)."""
     manages = credential is None or credential.has_scope(CredentialScope.MANAGE_DEVICES)
-    if (device is None or replace or parsed.static or parsed.has_location) and not manages:
-        return forbidden([CredentialScope.MANAGE_DEVICES], parsed.id)
-    if parsed.measured and credential is not None:
-        writes = (
-            credential.has_scope(CredentialScope.WRITE_MUNICIPALITY)
-            if device is None
-            else credential.may_write(device.pk)
-        )
-        if not writes:
+    if device is None:
+        if not manages:
+            return forbidden([CredentialScope.MANAGE_DEVICES], parsed.id)
+        municipal = credential is None or credential.has_scope(CredentialScope.WRITE_MUNICIPALITY)
+        if parsed.measured and not municipal:
+            return forbidden([CredentialScope.WRITE_MUNICIPALITY], parsed.id)
+    else:
+        writes = credential is None or credential.may_write(device.pk)
+        if parsed.measured and not writes:
             return forbidden(sorted(WRITE_SCOPES), parsed.id)
+        if (replace or parsed.static or parsed.has_location) and not (writes or manages):
+            return forbidden([*sorted(WRITE_SCOPES), CredentialScope.MANAGE_DEVICES], parsed.id)
     if parsed.measured and device is not None and not device.is_active:
         return NgsiError(
             "OperationNotSupported",

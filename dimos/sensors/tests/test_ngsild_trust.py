@@ -95,17 +95,22 @@ def test_scopes_decide_what_a_credential_may_do(token: str, serres: Any) -> None
     problem(own.post("/entities", spot(2)), "Forbidden", 403)
     assert own.post("/entityOperations/upsert", [spot(2)]).json()["errors"][0]["error"]["status"] == 403
     assert own.send("patch", f"/entities/{spot(1)['id']}/attrs", STATUS).status_code == 204
-    problem(own.post(f"/entities/{spot(1)['id']}/attrs", NAME), "Forbidden", 403)
+    assert own.post(f"/entities/{spot(1)['id']}/attrs", NAME).status_code == 204  # its own device
     problem(own.client.delete(f"/ngsi-ld/v1/entities/{spot(1)['id']}", **own.headers), "Forbidden", 403)
     writer = scoped(serres, S.WRITE_MUNICIPALITY)
     problem(writer.get("/entities?type=ParkingSpot"), "Forbidden", 403)
     problem(writer.post("/entities", spot(3)), "Forbidden", 403)
     assert writer.send("patch", f"/entities/{spot(1)['id']}/attrs", STATUS).status_code == 204
+    manager = scoped(serres, S.MANAGE_DEVICES)
+    assert manager.post(f"/entities/{spot(1)['id']}/attrs", NAME).status_code == 204
+    problem(manager.send("patch", f"/entities/{spot(1)['id']}/attrs", STATUS), "Forbidden", 403)
+    problem(manager.post("/entities", spot(4)), "Forbidden", 403)  # readings need write_municipality
+    assert manager.post("/entities", without(spot(4), "status")).status_code == 201
     reader = scoped(serres, S.READ)
     assert reader.get("/entities?type=ParkingSpot").status_code == 200
     problem(reader.send("patch", f"/entities/{spot(1)['id']}/attrs", STATUS), "Forbidden", 403)
     problem(reader.post("/entityOperations/upsert", [spot(1)]), "Forbidden", 403)
-    assert Device.objects.count() == 1
+    assert Device.objects.count() == 2
 
 
 def test_batch_needs_a_write_scope(serres: Any, spot: Any) -> None:
