@@ -28,6 +28,7 @@ from dimos.sensors.services.credentials import (
     credential_check,
     credential_create,
     credential_revoke,
+    default_scopes,
 )
 from dimos.sensors.services.device_types import (
     device_type_fields,
@@ -72,6 +73,7 @@ __all__ = [
     "credential_check",
     "credential_create",
     "credential_revoke",
+    "default_scopes",
     "dev_eui_normalize",
     "device_audit_view",
     "device_create",
