@@ -58,9 +58,6 @@ class Ctx:
         if not self.credential.has_scope(*scopes):  # type: ignore[union-attr]
             raise forbidden(scopes)
 
-    def may_manage(self) -> bool:
-        return self.credential is not None and self.credential.has_scope(CredentialScope.MANAGE_DEVICES)
-
 
 def tenant_of(request: HttpRequest) -> Municipality:
     slug = request.headers.get("NGSILD-Tenant")
