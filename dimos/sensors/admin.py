@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 
 from dimos.core.admin import TenantAdmin
-from dimos.core.geo import unit_at
+from dimos.core.capabilities import Capability
 from dimos.sensors.models import Device, DeviceType, VendorMapping
 
 
@@ -25,22 +25,26 @@ class DeviceTypeAdmin(admin.ModelAdmin):
 
 @admin.register(Device)
 class DeviceAdmin(TenantAdmin):
-    list_display = ["ngsi_id", "name", "type", "group", "department", "unit"]
-    list_filter = ["type"]
-    search_fields = ["ngsi_id", "code", "name", "dev_eui", "ttn_device_id"]
-    readonly_fields = ["unit", "created_at", "modified_at"]
+    """Read-only here: devices are written through the registry (/staff/sensors/devices/) or
+    NGSI-LD, which check the boundary, refuse to delete a device with readings and audit
+    every change; a second door without those rules is how the API once bypassed them."""
 
-    def save_model(self, request: Any, obj: Device, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        unit = (
-            unit_at(obj.municipality, obj.lat, obj.lon)
-            if obj.lat is not None and obj.lon is not None
-            else None
-        )
-        if unit != obj.unit:
-            Device.objects.filter(pk=obj.pk).update(unit=unit)
+    required_capability = Capability.SENSORS_OPERATE
+    list_display = ["ngsi_id", "name", "type", "group", "department", "unit", "is_active"]
+    list_filter = ["type", "is_active"]
+    search_fields = ["ngsi_id", "code", "name", "dev_eui", "ttn_device_id"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(VendorMapping)
 class VendorMappingAdmin(TenantAdmin):
+    required_capability = Capability.SENSORS_OPERATE
     list_display = ["application_id", "vendor", "type"]

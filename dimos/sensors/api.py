@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from dimos.core.badinput import json_loads
 from dimos.core.problems import problem_response
-from dimos.sensors.auth import request_credential
-from dimos.sensors.constants import MAX_BATCH, Source
+from dimos.sensors.auth import CredentialRefused, request_credential
+from dimos.sensors.constants import MAX_BATCH, WRITE_SCOPES, Source
 from dimos.sensors.services import ReadingIn, readings_ingest
 
 
@@ -39,15 +39,26 @@ def readings_batch(request: HttpRequest) -> JsonResponse:
             _("Μη υποστηριζόμενος τύπος περιεχομένου"),
             _("Στείλτε Content-Type: application/json."),
         )
-    credential = request_credential(request)
+    try:
+        credential = request_credential(request, getattr(request, "municipality", None))
+    except CredentialRefused:
+        credential = None
     if credential is None:
         return _problem(
             401,
             "not_authenticated",
             _("Χρειάζεται διαπιστευτήριο"),
             _(
-                "Λείπει, είναι λάθος ή έχει ανακληθεί το διαπιστευτήριο ενσωμάτωσης (Authorization: Bearer …)."
+                "Λείπει, είναι λάθος, έχει ανακληθεί ή ανήκει σε άλλον δήμο το διαπιστευτήριο "
+                "ενσωμάτωσης (Authorization: Bearer …)."
             ),
+        )
+    if not credential.has_scope(*WRITE_SCOPES):
+        return _problem(
+            403,
+            "insufficient_scope",
+            _("Το διαπιστευτήριο δεν γράφει μετρήσεις"),
+            _("Το διαπιστευτήριο δεν έχει δικαίωμα εγγραφής μετρήσεων· ζητήστε το από τον διαχειριστή."),
         )
     try:
         body: Any = json_loads(request.body)

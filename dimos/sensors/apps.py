@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from dimos.core.capabilities import Capability
 from dimos.core.navigation import NavItem
 
 
@@ -13,7 +14,9 @@ class SensorsConfig(AppConfig):
         NavItem("sensors:air_quality", _("Ποιότητα αέρα")),
         NavItem("sensors:noise", _("Θόρυβος")),
     )
-    dimos_staff_nav = (NavItem("sensors:dashboard", _("Αισθητήρες και συναγερμοί")),)
+    dimos_staff_nav = (
+        NavItem("sensors:dashboard", _("Αισθητήρες και συναγερμοί"), capability=Capability.SENSORS_READ),
+    )
     dimos_home_cards = (
         NavItem(
             "sensors:parking",

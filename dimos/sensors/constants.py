@@ -19,6 +19,18 @@ class Source(models.TextChoices):
     SIMULATOR = "simulator", _("Προσομοιωτής")
 
 
+class CredentialScope(models.TextChoices):
+    """What an integration credential may do (explicit, chosen by the administrator)."""
+
+    READ = "read", _("Ανάγνωση όλων των συσκευών του δήμου")
+    WRITE_DEVICE = "write_device", _("Μετρήσεις μόνο της συσκευής του")
+    WRITE_MUNICIPALITY = "write_municipality", _("Μετρήσεις όλων των συσκευών του δήμου")
+    MANAGE_DEVICES = "manage_devices", _("Διαχείριση συσκευών (δημιουργία, αλλαγή, διαγραφή οντοτήτων)")
+
+
+WRITE_SCOPES = frozenset({CredentialScope.WRITE_DEVICE, CredentialScope.WRITE_MUNICIPALITY})
+
+
 class RuleKind(models.TextChoices):
     THRESHOLD = "threshold", _("Όριο τιμής με υστέρηση")
     STATUS = "status", _("Τιμή κατάστασης")

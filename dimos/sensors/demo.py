@@ -202,6 +202,7 @@ def seed(ctx: Any) -> None:
             "municipality": serres,
             "name": "Demo integration (make demo)",
             "vendor": "demo",
+            "scopes": services.default_scopes(None),
             "key_hash": hashlib.sha256(DEMO_TOKEN.encode()).hexdigest(),
             "revoked_at": None,
         },

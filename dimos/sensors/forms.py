@@ -11,7 +11,7 @@ from dimos.core.forms import AccessibleForm, AccessibleModelForm
 from dimos.core.models import Department, MunicipalUnit
 from dimos.sensors import schemas
 from dimos.sensors.actions import alarm_actions
-from dimos.sensors.constants import AlarmStatus
+from dimos.sensors.constants import AlarmStatus, CredentialScope
 from dimos.sensors.models import Device, DeviceType, Rule, VendorMapping
 
 
@@ -86,7 +86,17 @@ class CredentialForm(AccessibleForm):
         label=_("Μόνο για τη συσκευή"),
         queryset=Device.objects.none(),
         required=False,
-        help_text=_("Κενό: το διαπιστευτήριο γράφει σε όλες τις συσκευές του δήμου."),
+        help_text=_("Κενό: το διαπιστευτήριο αφορά όλες τις συσκευές του δήμου."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Δικαιώματα"),
+        choices=CredentialScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[CredentialScope.READ, CredentialScope.WRITE_DEVICE],
+        help_text=_(
+            "Δώστε μόνο ό,τι χρειάζεται η ενσωμάτωση. Ένας αισθητήρας: η συσκευή του και "
+            "«μετρήσεις μόνο της συσκευής του»."
+        ),
     )
 
     def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:

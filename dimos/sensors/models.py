@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dimos.core.i18n import BilingualNameMixin
 from dimos.core.models import Department, HistoryEntry, MunicipalUnit, TenantModel
-from dimos.sensors.constants import AlarmStatus, Direction, RuleKind, Source
+from dimos.sensors.constants import AlarmStatus, CredentialScope, Direction, RuleKind, Source
 
 
 class DeviceType(BilingualNameMixin, models.Model):
@@ -172,6 +172,12 @@ class Credential(TenantModel):
         related_name="credentials",
         verbose_name=_("μόνο για τη συσκευή"),
     )
+    scopes = models.JSONField(
+        _("δικαιώματα"),
+        default=list,
+        blank=True,
+        help_text=_("Τιμές του CredentialScope: read, write_device, write_municipality, manage_devices."),
+    )
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
@@ -192,6 +198,20 @@ class Credential(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [str(CredentialScope(s).label) for s in self.scopes if s in CredentialScope.values]
+
+    def has_scope(self, *scopes: str) -> bool:
+        """Whether the credential holds any of ``scopes``."""
+        return any(scope in self.scopes for scope in scopes)
+
+    def may_write(self, device_id: int) -> bool:
+        """Whether the credential may store readings of the device ``device_id``."""
+        if CredentialScope.WRITE_MUNICIPALITY in self.scopes:
+            return not self.device_id or self.device_id == device_id
+        return CredentialScope.WRITE_DEVICE in self.scopes and self.device_id == device_id
 
 
 class VendorMapping(TenantModel):

@@ -11,20 +11,25 @@
   pipeline's idempotency absorbs the repeat.
 * Batching: messages are drained into batches (size or time bound) and stored
   with one pipeline call per municipality.
-* Poison messages (bad JSON, unknown topic/device, invalid values) are logged
-  and acknowledged, so they are skipped and never block the stream.
+* Poison messages (bad JSON, too deeply nested JSON, unknown topic/device, invalid
+  values, anything the pipeline cannot use) are dead-lettered: logged, counted by
+  reason and acknowledged, so they never block the stream nor come back after a
+  restart. ``Consumer.status()`` gives the counters; the consumer logs them every
+  ``status_every`` seconds and can write them to a file for a health check.
 * Reconnects with exponential back-off (paho's reconnect_delay_set), and a batch
   that fails on the database is retried with back-off, then message by message.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -166,10 +171,14 @@ class Resolver:
         raise Poison(f"unknown TTN device {device_id!r}")
 
 
-def store(messages: list[Any], resolver: Resolver) -> tuple[int, int]:
+def store(
+    messages: list[Any], resolver: Resolver, dead_letters: Counter[str] | None = None
+) -> tuple[int, int]:
     """Store one batch (one pipeline call per municipality); returns (stored, skipped).
 
-    Raises DatabaseError when the batch could not be committed (nothing is acked)."""
+    Every message or reading that cannot be used is counted in ``dead_letters`` by
+    reason. Raises DatabaseError when the batch could not be committed (nothing is acked)."""
+    dead = dead_letters if dead_letters is not None else Counter()
     groups: dict[int, list[Parsed]] = defaultdict(list)
     skipped = 0
     for message in messages:
@@ -178,7 +187,15 @@ def store(messages: list[Any], resolver: Resolver) -> tuple[int, int]:
                 groups[parsed.municipality.pk].append(parsed)
         except Poison as exc:
             skipped += 1
-            log.warning("skipping MQTT message on %s: %s", message.topic, exc)
+            dead["poison"] += 1
+            log.warning("dead-lettering MQTT message on %s: %s", message.topic, exc)
+        except DatabaseError:
+            raise
+        except Exception:
+            # A message no rule foresaw must not stop the consumer either.
+            skipped += 1
+            dead["unexpected"] += 1
+            log.exception("dead-lettering MQTT message on %s: it could not be parsed", message.topic)
     stored = 0
     for items in groups.values():
         by_source: dict[str, list[Parsed]] = defaultdict(list)
@@ -191,7 +208,8 @@ def store(messages: list[Any], resolver: Resolver) -> tuple[int, int]:
             for result in outcome.results:
                 if result.status == "error":
                     skipped += 1
-                    log.warning("skipping MQTT reading for %s: %s", result.device, result.error)
+                    dead["invalid_reading"] += 1
+                    log.warning("dead-lettering MQTT reading for %s: %s", result.device, result.error)
                 else:
                     stored += 1
     return stored, skipped
@@ -209,6 +227,8 @@ class Consumer:
         batch_wait: float = 0.2,
         session_expiry: int = 7 * 24 * 3600,
         receive_maximum: int | None = None,
+        status_every: float = 60.0,
+        status_file: str = "",
     ) -> None:
         parsed = urlparse(url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 1883
@@ -222,6 +242,9 @@ class Consumer:
         self.stored = 0
         self.skipped = 0
         self.acked = 0
+        self.dead_letters: Counter[str] = Counter()
+        self.status_every = status_every
+        self.status_file = status_file
         self.connected = threading.Event()
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5, manual_ack=True
@@ -289,15 +312,40 @@ class Consumer:
     def after_commit(self, messages: list[Any]) -> None:
         """Hook between commit and acknowledgement (tests crash here)."""
 
+    def status(self) -> dict[str, Any]:
+        """The consumer's health: connection, counters, dead letters by reason, queue length."""
+        return {
+            "connected": self.connected.is_set(),
+            "stored": self.stored,
+            "skipped": self.skipped,
+            "acked": self.acked,
+            "dead_letters": sum(self.dead_letters.values()),
+            "dead_letters_by_reason": dict(self.dead_letters),
+            "queued": self.inbox.qsize(),
+        }
+
+    def report(self) -> None:
+        """Log the status, and write it to ``status_file`` (atomically) when one is set."""
+        status = self.status()
+        log.info("MQTT consumer status: %s", json.dumps(status, sort_keys=True))
+        if self.status_file:
+            target = Path(self.status_file)
+            partial = target.with_name(target.name + ".tmp")
+            partial.write_text(json.dumps({**status, "at": time.time()}, sort_keys=True))
+            partial.replace(target)
+
     def process(self, batch: list[Any]) -> None:
         for attempt in range(4):
             try:
                 close_old_connections()
-                stored, skipped = store(batch, self.resolver)
+                stored, skipped = store(batch, self.resolver, self.dead_letters)
             except DatabaseError:
                 log.exception("batch of %s failed on the database (attempt %s)", len(batch), attempt + 1)
                 time.sleep(min(10, 0.5 * 2**attempt))
                 continue
+            except Exception:
+                log.exception("batch of %s failed; storing it message by message", len(batch))
+                break
             self.stored += stored
             self.skipped += skipped
             self.after_commit(batch)
@@ -306,9 +354,10 @@ class Consumer:
         # Isolate: message by message; one that still fails is logged and skipped.
         for message in batch:
             try:
-                stored, skipped = store([message], self.resolver)
-            except DatabaseError:
-                log.exception("skipping MQTT message on %s after repeated database errors", message.topic)
+                stored, skipped = store([message], self.resolver, self.dead_letters)
+            except Exception:
+                log.exception("dead-lettering MQTT message on %s: it could not be stored", message.topic)
+                self.dead_letters["unstorable"] += 1
                 stored, skipped = 0, 1
             self.stored += stored
             self.skipped += skipped
@@ -318,11 +367,16 @@ class Consumer:
     def run(self, stop: Any) -> None:
         """Consume until ``stop()`` is true."""
         self.start()
+        next_report = time.monotonic() + self.status_every
         try:
             while not stop():
                 batch = self._drain()
                 if batch:
                     self.process(batch)
+                if time.monotonic() >= next_report:
+                    self.report()
+                    next_report = time.monotonic() + self.status_every
         finally:
+            self.report()
             self.client.disconnect()
             self.client.loop_stop()

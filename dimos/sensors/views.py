@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dimos.core.capabilities import Capability, has_capability
 from dimos.core.forms import run_service
-from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
+from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.sensors import eaqi, schemas, selectors, services
 from dimos.sensors.charts import line_chart
 from dimos.sensors.constants import AlarmStatus
@@ -138,7 +140,7 @@ def _device_row(device: Device) -> dict:
     }
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_READ)
 def dashboard(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     alarms = list(selectors.open_alarms(municipality))
@@ -152,7 +154,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "sensors/dashboard.html", {"rows": rows, "alarms": alarms, "counts": counts})
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_READ)
 def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     device = tenant_get_or_404(selectors.devices(municipality), municipality, pk=pk)
@@ -185,10 +187,13 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_READ)
 def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     alarm = tenant_get_or_404(Alarm.objects.select_related("device", "rule", "assignee"), municipality, pk=pk)
+    may_operate = has_capability(request.user, Capability.SENSORS_OPERATE)
+    if request.method == "POST" and not may_operate:
+        raise PermissionDenied(NOT_ALLOWED)
     form = AlarmTransitionForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         moved = run_service(
@@ -212,12 +217,12 @@ def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "alarm": alarm,
             "form": form,
             "events": alarm.events.select_related("actor"),
-            "can_move": alarm.status != AlarmStatus.RESOLVED,
+            "can_move": may_operate and alarm.status != AlarmStatus.RESOLVED,
         },
     )
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_OPERATE)
 def rules(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     items = Rule.objects.filter(municipality=municipality).select_related("type", "department")
@@ -236,18 +241,18 @@ def _rule_form(request: HttpRequest, rule: Rule) -> HttpResponse:
     return render(request, "sensors/rule_form.html", {"form": form, "rule": rule})
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_OPERATE)
 def rule_create(request: HttpRequest) -> HttpResponse:
     return _rule_form(request, Rule(municipality=require_municipality(request)))
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_OPERATE)
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     return _rule_form(request, tenant_get_or_404(Rule, municipality, pk=pk))
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_CREDENTIALS)
 def credentials(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     form = CredentialForm(request.POST or None, municipality=municipality)
@@ -259,6 +264,7 @@ def credentials(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 vendor=form.cleaned_data["vendor"],
                 device=form.cleaned_data["device"],
+                scopes=form.cleaned_data["scopes"],
                 actor=request.user,
             ),
             form=form,
@@ -274,7 +280,7 @@ def credentials(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_CREDENTIALS)
 @require_POST
 def credential_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
@@ -289,7 +295,7 @@ def credential_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 REGISTRY_PAGE = 25
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_READ)
 def device_list(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     filters = DeviceFilterForm(request.GET or None, municipality=municipality)
@@ -349,18 +355,18 @@ def _device_form(request: HttpRequest, device: Device | None) -> HttpResponse:
     )
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_OPERATE)
 def device_create(request: HttpRequest) -> HttpResponse:
     return _device_form(request, None)
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_OPERATE)
 def device_edit(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     return _device_form(request, tenant_get_or_404(selectors.devices(municipality), municipality, pk=pk))
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_OPERATE)
 @require_POST
 def device_activation(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
@@ -376,7 +382,7 @@ def device_activation(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sensors:device_edit", pk=device.pk)
 
 
-@staff_required
+@staff_required(capability=Capability.SENSORS_OPERATE)
 @require_POST
 def device_remove(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)

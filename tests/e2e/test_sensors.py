@@ -66,6 +66,7 @@ def test_parking_page_updates_without_reload(live_server: Any, serres: Any, monk
             row = page.locator("#parking-table tr", has_text="Μεραρχίας")
             expect(row.locator("[data-free-cell]")).to_have_text("✓ 1")
             expect(page.locator(".parking-total")).to_contain_text("1 ελεύθερη θέση")
+            expect(page.locator("#parking-map path.leaflet-interactive")).to_have_count(1)  # one per street
             page.evaluate("window.__marker = 'same page'")
             feed(["free", "free", "free"], 1)
             # htmx polls every 15 s and swaps the list in place.

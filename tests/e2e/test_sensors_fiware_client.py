@@ -113,12 +113,18 @@ def test_fiware_client_round_trip(client: Any) -> None:
     result = client.batch.upsert([spot(1, "free", 41.0905, 23.5495), spot(9, "free", 41.091, 23.55)])
     assert result.ok, result
     assert client.get("urn:ngsi-ld:ParkingSpot:serres-009")["status"].value == "free"
-    client.upsert(spot(9, "occupied", 41.091, 23.55))  # the client's own delete + create
+    # The client's own single-entity upsert is delete + create: a device with readings is not
+    # deleted (as in the registry), so the broker answers 409 with "deactivate it instead".
+    with pytest.raises(ngsildclient.api.exceptions.NgsiOperationNotSupportedError, match="deactivate"):
+        client.upsert(spot(9, "occupied", 41.091, 23.55))
+    assert client.batch.upsert([spot(9, "occupied", 41.091, 23.55)]).ok
     assert client.get("urn:ngsi-ld:ParkingSpot:serres-009")["status"].value == "occupied"
 
-    # Delete: one, then a batch.
-    assert client.entities.delete("urn:ngsi-ld:ParkingSpot:serres-009")  # DELETE /entities/{id}
-    # (the client reads .id of what it was given when the broker answers 204: pass entities)
+    # Delete: devices with readings are refused one by one; one registered by mistake is deleted.
     result = client.batch.delete([spot(n, "free", 41.09, 23.55) for n in range(1, 6)])
-    assert result.ok, result
-    assert client.count(type="ParkingSpot") == 0
+    assert not result.ok and result.n_err == 5, result
+    unread = ngsildclient.Entity("ParkingSpot", "serres-042")
+    unread.loc(41.0905, 23.5495)
+    assert client.create(unread) is True
+    assert client.entities.delete("urn:ngsi-ld:ParkingSpot:serres-042")  # DELETE /entities/{id}
+    assert client.count(type="ParkingSpot") == 6

@@ -46,6 +46,10 @@ def test_device_registry(live_server: Any, demo_city: Any, open_browser: Any) ->
     base = live_server.url + "/staff/sensors/devices/"
 
     assert page.goto(live_server.url + "/staff/sensors/").status == 200
+    # The map is drawn by static/sensors/dashboard_map.js (no inline script), one marker per row.
+    markers = page.locator("#devices-map .sensor-icon span")
+    markers.first.wait_for()
+    assert markers.count() == page.locator("#devices-table tr[data-lat]").count()
     page.get_by_role("link", name="Μητρώο συσκευών").first.click()
     page.wait_for_url(base)
     assert_accessible(page)
@@ -57,6 +61,8 @@ def test_device_registry(live_server: Any, demo_city: Any, open_browser: Any) ->
 
     assert page.goto(base + "new/").status == 200
     assert_accessible(page)
+    page.locator("#device-map.leaflet-container").click()  # static/sensors/device_map.js
+    assert page.input_value("#id_lat") and page.input_value("#id_lon")
     page.select_option("#id_type", "WasteContainer")
     page.fill("#id_name", "Κάδος δοκιμής")
     page.fill("#id_ngsi_id", "urn:ngsi-ld:WasteContainer:e2e-bin-1")

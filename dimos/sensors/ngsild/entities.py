@@ -5,9 +5,13 @@ pipeline)."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpResponse
 
-from dimos.sensors.constants import MAX_BATCH
+from dimos.core.exceptions import ValidationFailed
+from dimos.sensors import services
+from dimos.sensors.constants import MAX_BATCH, WRITE_SCOPES, CredentialScope
+from dimos.sensors.models import Device
 from dimos.sensors.ngsild import convert
 from dimos.sensors.ngsild.errors import NgsiError
 from dimos.sensors.ngsild.negotiation import BASE, Ctx, options_param, read_body, respond
@@ -16,7 +20,7 @@ from dimos.sensors.ngsild.writes import entities_write, entity_attrs_write
 
 
 def entities_post(ctx: Ctx) -> HttpResponse:
-    ctx.require_credential()
+    ctx.require_scope(CredentialScope.MANAGE_DEVICES)
     parsed = convert.parse_entity(read_body(ctx.request))
     outcome = entities_write(
         municipality=ctx.municipality, entities=[parsed], mode="create", credential=ctx.credential
@@ -36,19 +40,34 @@ def entity_get(ctx: Ctx, entity_id: str) -> HttpResponse:
     return respond(ctx, render(ctx, device, attrs_param(ctx.request)))
 
 
+def _delete(ctx: Ctx, device: Device) -> None:
+    """Delete through the registry's service: the same refusal, the same audit event."""
+    try:
+        services.device_delete(
+            municipality=ctx.municipality,
+            device_id=device.pk,
+            actor=None,
+            via={"via": "ngsi-ld", "credential": ctx.credential.prefix if ctx.credential else None},
+        )
+    except ValidationFailed as exc:
+        raise NgsiError(
+            "OperationNotSupported",
+            f"Entity {device.ngsi_id} has readings and is not deleted; deactivate it in the "
+            "registry instead (its history is kept).",
+            status=409,
+        ) from exc
+
+
 def entity_delete(ctx: Ctx, entity_id: str) -> HttpResponse:
-    ctx.require_credential()
-    device = visible_device(ctx, entity_id)
-    device.delete()
+    ctx.require_scope(CredentialScope.MANAGE_DEVICES)
+    _delete(ctx, visible_device(ctx, entity_id))
     return HttpResponse(status=204)
 
 
 def _attrs_write(ctx: Ctx, entity_id: str, mode: str) -> HttpResponse:
-    ctx.require_credential()
+    ctx.require_scope(*WRITE_SCOPES, CredentialScope.MANAGE_DEVICES)
     body = read_body(ctx.request)
     device = visible_device(ctx, entity_id)
-    if ctx.credential and ctx.credential.device_id and ctx.credential.device_id != device.pk:
-        raise NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")
     if not isinstance(body, dict) or not (set(body) - convert.RESERVED):
         raise NgsiError("BadRequestData", "The body must be an object with at least one attribute.")
     parsed = convert.parse_fragment(device.type.code, body)
@@ -73,7 +92,7 @@ def attrs_patch(ctx: Ctx, entity_id: str) -> HttpResponse:
 
 
 def _batch(ctx: Ctx, mode: str) -> HttpResponse:
-    ctx.require_credential()
+    ctx.require_scope(*WRITE_SCOPES, CredentialScope.MANAGE_DEVICES)
     body = read_body(ctx.request)
     if not isinstance(body, list) or not body:
         raise NgsiError("BadRequestData", "The body must be a non-empty JSON array of entities.")
@@ -118,7 +137,7 @@ def batch_upsert(ctx: Ctx) -> HttpResponse:
 def batch_update(ctx: Ctx) -> HttpResponse:
     """Batch Entity Update: append attributes to existing entities (``options=noOverwrite``
     keeps the existing ones); unknown entities are per-entity ResourceNotFound errors."""
-    ctx.require_credential()
+    ctx.require_scope(*WRITE_SCOPES, CredentialScope.MANAGE_DEVICES)
     options = options_param(ctx.request)
     if options - {"noOverwrite"}:
         raise NgsiError("BadRequestData", "options may only be 'noOverwrite'.")
@@ -136,8 +155,6 @@ def batch_update(ctx: Ctx) -> HttpResponse:
             if not entity_id:
                 raise NgsiError("BadRequestData", "Every entity needs an 'id'.")
             device = visible_device(ctx, entity_id)
-            if ctx.credential and ctx.credential.device_id and ctx.credential.device_id != device.pk:
-                raise NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")
             if raw.get("type") is not None and convert.compact(str(raw["type"])) != device.type.code:
                 raise NgsiError("BadRequestData", f"Entity {entity_id} is of type {device.type.code}.")
             fragment = {k: v for k, v in raw.items() if k not in convert.RESERVED}
@@ -166,7 +183,7 @@ def batch_update(ctx: Ctx) -> HttpResponse:
 
 def batch_delete(ctx: Ctx) -> HttpResponse:
     """Batch Entity Delete: a JSON array of entity ids."""
-    ctx.require_credential()
+    ctx.require_scope(CredentialScope.MANAGE_DEVICES)
     body = read_body(ctx.request)
     if not isinstance(body, list) or not body or not all(isinstance(i, str) for i in body):
         raise NgsiError("BadRequestData", "The body must be a non-empty JSON array of entity ids.")
@@ -181,7 +198,12 @@ def batch_delete(ctx: Ctx) -> HttpResponse:
         if device is None or (own and device.pk != own):
             errors.append((entity_id, NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")))
             continue
-        device.delete()
+        try:
+            with transaction.atomic():
+                _delete(ctx, device)
+        except NgsiError as exc:
+            errors.append((entity_id, exc))
+            continue
         success.append(entity_id)
     if errors:
         return respond(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from django.http import HttpRequest, HttpResponse
 
@@ -21,6 +22,7 @@ TITLES = {
     "NoMultiTenantSupport": "The broker does not support multiple tenants",
     "NonexistentTenant": "The addressed tenant does not exist",
     "Unauthorized": "An integration credential is required",
+    "Forbidden": "The integration credential does not allow this operation",
     "NotAcceptable": "None of the accepted media types can be produced",
     "UnsupportedMediaType": "The request content type is not supported",
 }
@@ -36,6 +38,7 @@ STATUS = {
     "NoMultiTenantSupport": 501,
     "NonexistentTenant": 404,
     "Unauthorized": 401,
+    "Forbidden": 403,
     "NotAcceptable": 406,
     "UnsupportedMediaType": 415,
 }
@@ -65,6 +68,15 @@ class NgsiError(Exception):
         if self.status == 401:
             response["WWW-Authenticate"] = 'Bearer realm="ngsi-ld"'
         return response
+
+
+def forbidden(scopes: Sequence[str], entity_id: str = "") -> NgsiError:
+    """A scope failure (403): the credential is valid but may not do this."""
+    about = f" on {entity_id}" if entity_id else ""
+    return NgsiError(
+        "Forbidden",
+        f"The credential lacks the scope this operation needs{about} ({' or '.join(scopes)}).",
+    )
 
 
 @bad_request_responder("/ngsi-ld/")

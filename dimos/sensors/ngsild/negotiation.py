@@ -16,22 +16,32 @@ from django.views.decorators.csrf import csrf_exempt
 
 from dimos.core.badinput import JsonTooDeep, json_loads
 from dimos.core.models import Municipality
-from dimos.sensors.auth import request_credential
+from dimos.sensors.auth import CredentialRefused, request_credential
+from dimos.sensors.constants import CredentialScope
 from dimos.sensors.ngsild import convert
-from dimos.sensors.ngsild.errors import NgsiError
+from dimos.sensors.ngsild.errors import NgsiError, forbidden
 
 BASE = "/ngsi-ld/v1"
 JSON = "application/json"
 LD_JSON = "application/ld+json"
 GEO_JSON = "application/geo+json"
 MAX_LIMIT = 1000
+TENANT_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 
 
 class Ctx:
+    """One request: its tenant, the credential it presents (None: anonymous), the media type."""
+
     def __init__(self, request: HttpRequest, municipality: Municipality) -> None:
         self.request = request
         self.municipality = municipality
-        self.credential = request_credential(request, municipality)
+        try:
+            self.credential = request_credential(request, municipality)
+        except CredentialRefused as exc:
+            raise NgsiError(
+                "Unauthorized",
+                "The integration credential presented is wrong, revoked or of another tenant.",
+            ) from exc
         self.accept = JSON
 
     def require_credential(self) -> None:
@@ -42,11 +52,20 @@ class Ctx:
                 "it is missing, wrong, revoked or of another tenant.",
             )
 
+    def require_scope(self, *scopes: str) -> None:
+        """A credential is needed and must hold one of ``scopes`` (403 otherwise)."""
+        self.require_credential()
+        if not self.credential.has_scope(*scopes):  # type: ignore[union-attr]
+            raise forbidden(scopes)
+
 
 def tenant_of(request: HttpRequest) -> Municipality:
     slug = request.headers.get("NGSILD-Tenant")
     if slug:
-        found = Municipality.objects.filter(slug=slug.strip().lower(), is_active=True).first()
+        slug = slug.strip().lower()
+        if not TENANT_RE.fullmatch(slug):
+            raise NgsiError("NonexistentTenant", "No such tenant.")
+        found = Municipality.objects.filter(slug=slug, is_active=True).first()
         if found is None:
             raise NgsiError("NonexistentTenant", f"Tenant '{slug}' does not exist.")
         return found
@@ -141,8 +160,12 @@ def respond(ctx: Ctx, payload: Any, status: int = 200, headers: dict[str, str] |
 
 
 def ngsi(
-    methods: dict[str, Callable[..., HttpResponse]], geo_methods: tuple[str, ...] = ()
+    methods: dict[str, Callable[..., HttpResponse]],
+    geo_methods: tuple[str, ...] = (),
+    read_methods: tuple[str, ...] = ("GET",),
 ) -> Callable[..., HttpResponse]:
+    """The handlers of one resource as a view; a credential presented on a read needs ``read``."""
+
     @csrf_exempt
     @wraps(next(iter(methods.values())))
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -156,6 +179,8 @@ def ngsi(
                 return response
             municipality = tenant_of(request)
             ctx = Ctx(request, municipality)
+            if ctx.credential is not None and request.method in read_methods:
+                ctx.require_scope(CredentialScope.READ)
             ctx.accept = negotiate(request, request.method in geo_methods)
             return handler(ctx, **kwargs)
         except NgsiError as exc:

@@ -42,7 +42,7 @@ entity_operations_create = ngsi({"POST": batch_create})
 entity_operations_upsert = ngsi({"POST": batch_upsert})
 entity_operations_update = ngsi({"POST": batch_update})
 entity_operations_delete = ngsi({"POST": batch_delete})
-entity_operations_query = ngsi({"POST": query_post}, geo_methods=("POST",))
+entity_operations_query = ngsi({"POST": query_post}, geo_methods=("POST",), read_methods=("POST",))
 temporal_entity = ngsi({"GET": temporal_get})
 
 

@@ -1,5 +1,9 @@
 """NGSI-LD writes: entities become devices, measured properties become readings
-through the one ingestion pipeline (``services.readings_ingest``)."""
+through the one ingestion pipeline (``services.readings_ingest``).
+
+The registry's rules hold here too (``write_refusal``): the boundary check, no
+readings for a deactivated device, the credential's scopes; every device created,
+changed or deleted is an audit event."""
 
 from __future__ import annotations
 
@@ -10,13 +14,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from dimos.core.exceptions import ValidationFailed
 from dimos.core.geo import unit_at
 from dimos.core.models import Municipality
+from dimos.core.services import audit_record
 from dimos.sensors import schemas, services
-from dimos.sensors.constants import Source
+from dimos.sensors.constants import WRITE_SCOPES, CredentialScope, Source
 from dimos.sensors.models import Credential, Device, DeviceState, DeviceType
 from dimos.sensors.ngsild.convert import Parsed
-from dimos.sensors.ngsild.errors import NgsiError
+from dimos.sensors.ngsild.errors import NgsiError, forbidden
 
 
 @dataclass
@@ -55,6 +61,53 @@ def _apply_static(device: Device, parsed: Parsed, *, replace: bool) -> None:
     device.modified_at = timezone.now()
 
 
+def _via(credential: Credential | None) -> dict[str, Any]:
+    return {"via": "ngsi-ld", "credential": credential.prefix if credential is not None else None}
+
+
+def write_refusal(
+    municipality: Municipality,
+    parsed: Parsed,
+    device: Device | None,
+    credential: Credential | None,
+    *,
+    replace: bool = False,
+) -> NgsiError | None:
+    """Why this write may not happen (None: it may); the registry's rules, the credential's scopes.
+
+    Creating an entity needs ``manage_devices`` (and ``write_municipality`` for the readings
+    it carries); a device's readings need a write scope for that device; its attributes and
+    location, that scope or ``manage_devices``. A deactivated device takes no readings (as on
+    the HTTP batch and MQTT); a point outside the municipality is refused (as in the registry)."""
+    manages = credential is None or credential.has_scope(CredentialScope.MANAGE_DEVICES)
+    if device is None:
+        if not manages:
+            return forbidden([CredentialScope.MANAGE_DEVICES], parsed.id)
+        municipal = credential is None or credential.has_scope(CredentialScope.WRITE_MUNICIPALITY)
+        if parsed.measured and not municipal:
+            return forbidden([CredentialScope.WRITE_MUNICIPALITY], parsed.id)
+    else:
+        writes = credential is None or credential.may_write(device.pk)
+        if parsed.measured and not writes:
+            return forbidden(sorted(WRITE_SCOPES), parsed.id)
+        if (replace or parsed.static or parsed.has_location) and not (writes or manages):
+            return forbidden([*sorted(WRITE_SCOPES), CredentialScope.MANAGE_DEVICES], parsed.id)
+    if parsed.measured and device is not None and not device.is_active:
+        return NgsiError(
+            "OperationNotSupported",
+            f"Entity {parsed.id} is deactivated in the registry; it accepts no new readings.",
+        )
+    if parsed.has_location and parsed.lat is not None:
+        try:
+            services.device_location_check(municipality, parsed.lat, parsed.lon)
+        except ValidationFailed:
+            return NgsiError(
+                "BadRequestData",
+                f"The location of {parsed.id} ({parsed.lat}, {parsed.lon}) is outside the municipality.",
+            )
+    return None
+
+
 @transaction.atomic
 def entities_write(
     *,
@@ -85,21 +138,16 @@ def entities_write(
             )
             continue
         seen.add(parsed.id)
-        if (
-            credential is not None
-            and credential.device_id
-            and (device is None or device.pk != credential.device_id)
-        ):
+        if device is not None and mode == "create":
             outcome.errors.append(
-                (parsed.id, NgsiError("BadRequestData", "The credential is limited to another device."))
+                (parsed.id, NgsiError("AlreadyExists", f"Entity {parsed.id} already exists."))
             )
             continue
+        refusal = write_refusal(municipality, parsed, device, credential, replace=mode == "replace")
+        if refusal is not None:
+            outcome.errors.append((parsed.id, refusal))
+            continue
         if device is not None:
-            if mode == "create":
-                outcome.errors.append(
-                    (parsed.id, NgsiError("AlreadyExists", f"Entity {parsed.id} already exists."))
-                )
-                continue
             if device.type.code != parsed.type:
                 outcome.errors.append(
                     (
@@ -137,10 +185,17 @@ def entities_write(
             )
             for _, d in to_create:
                 d.pk = pks[d.ngsi_id]
+        for _, d in to_create:
+            audit_record(
+                action="sensors.device_created",
+                obj=d,
+                new={**services.device_audit_view(d), **_via(credential)},
+            )
     changed = []
     for parsed, device in to_update:
         if parsed.static or parsed.has_location or mode == "replace":
             before = (dict(device.attrs), device.lat, device.lon)
+            old_view = services.device_audit_view(device)
             _apply_static(device, parsed, replace=mode == "replace")
             if before[1:] != (device.lat, device.lon):
                 # The point moved: the municipal unit follows it.
@@ -149,6 +204,12 @@ def entities_write(
                 device.unit = locator(device.lat, device.lon)
             if before != (device.attrs, device.lat, device.lon):
                 changed.append(device)
+                audit_record(
+                    action="sensors.device_updated",
+                    obj=device,
+                    old={**old_view, "attrs": before[0]},
+                    new={**services.device_audit_view(device), "attrs": device.attrs, **_via(credential)},
+                )
     if changed:
         Device.objects.bulk_update(
             changed, ["attrs", "name", "lat", "lon", "unit", "modified_at"], batch_size=500
@@ -217,12 +278,22 @@ def entity_attrs_write(
         for group in parsed.measured.values():
             group.pop(name, None)
     parsed.measured = {k: v for k, v in parsed.measured.items() if v}
+    refusal = write_refusal(municipality, parsed, device, credential)
+    if refusal is not None:
+        raise refusal
     if parsed.static or parsed.has_location:
         before = (device.lat, device.lon)
+        old_view = {**services.device_audit_view(device), "attrs": dict(device.attrs)}
         _apply_static(device, parsed, replace=False)
         if before != (device.lat, device.lon):
             device.unit = unit_at(municipality, device.lat, device.lon) if device.lat is not None else None
         device.save(update_fields=["attrs", "name", "lat", "lon", "unit", "modified_at"])
+        audit_record(
+            action="sensors.device_updated",
+            obj=device,
+            old=old_view,
+            new={**services.device_audit_view(device), "attrs": device.attrs, **_via(credential)},
+        )
     items = _readings(parsed, device)
     if items:
         services.readings_ingest(

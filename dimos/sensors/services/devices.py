@@ -72,6 +72,20 @@ def device_validate_static(type_code: str, attrs: dict[str, Any]) -> dict[str, A
     return clean
 
 
+def device_location_check(municipality: Municipality, lat: float, lon: float | None) -> None:
+    """A device stands inside its municipality: the registry and NGSI-LD refuse any other point."""
+    if not municipality_contains(municipality, lat, lon):  # type: ignore[arg-type]
+        raise ValidationFailed(
+            _(
+                "Το σημείο (%(lat).5f, %(lon).5f) είναι έξω από τα όρια του δήμου· η συσκευή δεν "
+                "αποθηκεύτηκε. Διορθώστε τις συντεταγμένες (πλάτος, μήκος σε δεκαδικές μοίρες WGS84)."
+            )
+            % {"lat": lat, "lon": lon},
+            field="lat",
+            code="outside_municipality",
+        )
+
+
 @transaction.atomic
 def device_create(
     *,
@@ -199,15 +213,8 @@ def device_register(
         raise ValidationFailed(
             _("Το πλάτος είναι από -90 έως 90 και το μήκος από -180 έως 180 μοίρες."), field="lat"
         )
-    if lat is not None and not municipality_contains(municipality, lat, lon):
-        raise ValidationFailed(
-            _(
-                "Το σημείο (%(lat).5f, %(lon).5f) είναι έξω από τα όρια του δήμου· η συσκευή δεν "
-                "αποθηκεύτηκε. Διορθώστε τις συντεταγμένες (πλάτος, μήκος σε δεκαδικές μοίρες WGS84)."
-            )
-            % {"lat": lat, "lon": lon},
-            field="lat",
-        )
+    if lat is not None:
+        device_location_check(municipality, lat, lon)
     if department is not None and department.municipality_id != municipality.pk:
         raise ValidationFailed(_("Η υπηρεσία δεν ανήκει στον δήμο."), field="department")
     ttn_device_id = (ttn_device_id or "").strip()
@@ -249,18 +256,21 @@ def device_register(
         if Device.objects.filter(municipality=municipality, code=code).exists():
             code = f"{code[:90]}-{secrets.token_hex(4)}"
         device = Device.objects.create(municipality=municipality, code=code, **fields)
-        audit_record(action="sensors.device_created", actor=actor, obj=device, new=_audit_view(device))
+        audit_record(action="sensors.device_created", actor=actor, obj=device, new=device_audit_view(device))
         return device
-    old = _audit_view(device)
+    old = device_audit_view(device)
     for key, value in fields.items():
         setattr(device, key, value)
     device.modified_at = timezone.now()
     device.save()
-    audit_record(action="sensors.device_updated", actor=actor, obj=device, old=old, new=_audit_view(device))
+    audit_record(
+        action="sensors.device_updated", actor=actor, obj=device, old=old, new=device_audit_view(device)
+    )
     return device
 
 
-def _audit_view(device: Device) -> dict[str, Any]:
+def device_audit_view(device: Device) -> dict[str, Any]:
+    """What an audit event records of a device (the same on every door)."""
     return {
         "type": device.type.code,
         "ngsi_id": device.ngsi_id,
@@ -297,8 +307,11 @@ def device_set_active(*, municipality: Municipality, device_id: int, active: boo
 
 
 @transaction.atomic
-def device_delete(*, municipality: Municipality, device_id: int, actor: Any) -> Device:
-    """Delete a device registered by mistake; one with readings is refused (deactivate it instead).
+def device_delete(
+    *, municipality: Municipality, device_id: int, actor: Any, via: dict[str, Any] | None = None
+) -> Device:
+    """Delete a device registered by mistake; one with readings is refused (deactivate it instead),
+    with code ``has_readings``. ``via`` names the door and credential for the audit event.
 
     Returns the deleted device (no longer in the database)."""
     device = Device.objects.select_for_update().filter(municipality=municipality, pk=device_id).first()
@@ -308,8 +321,11 @@ def device_delete(*, municipality: Municipality, device_id: int, actor: Any) -> 
         raise ValidationFailed(
             _(
                 "Η συσκευή έχει μετρήσεις και δεν διαγράφεται· απενεργοποιήστε την για να κρατηθεί το ιστορικό."
-            )
+            ),
+            code="has_readings",
         )
-    audit_record(action="sensors.device_deleted", actor=actor, obj=device, old=_audit_view(device))
+    audit_record(
+        action="sensors.device_deleted", actor=actor, obj=device, old=device_audit_view(device), new=via
+    )
     device.delete()
     return device

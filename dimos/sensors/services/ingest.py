@@ -146,7 +146,7 @@ def readings_ingest(
                 "device",
             )
             continue
-        if credential is not None and credential.device_id and credential.device_id != device.pk:
+        if credential is not None and not credential.may_write(device.pk):
             result.error, result.field = _("Το διαπιστευτήριο δεν αφορά αυτή τη συσκευή."), "device"
             continue
         observed = (

@@ -85,3 +85,27 @@ def token(serres: Any) -> str:
 @pytest.fixture
 def irakleia_token(irakleia: Any) -> str:
     return services.credential_create(municipality=irakleia, name="other")[1]
+
+
+@pytest.fixture
+def operator(serres: Any, serres_department: Department) -> Any:
+    """A sensor operator of Serres (``sensors.read`` and ``sensors.operate``, no credentials)."""
+    from dimos.core.constants import StaffRole
+    from dimos.core.testing import make_staff
+
+    return make_staff("olympia", serres, StaffRole.SENSOR_OPERATOR, department=serres_department)
+
+
+@pytest.fixture
+def operator_client(operator: Any) -> Any:
+    from dimos.core.testing import SERRES_HOST, client_for
+
+    return client_for(operator, SERRES_HOST)
+
+
+@pytest.fixture
+def admin_client(bob: Any) -> Any:
+    """The municipal administrator of Serres: the one who issues integration credentials."""
+    from dimos.core.testing import SERRES_HOST, client_for
+
+    return client_for(bob, SERRES_HOST)

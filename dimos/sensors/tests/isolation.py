@@ -48,6 +48,11 @@ def cases(ctx: Any) -> list[IsolationCase]:
         IsolationCase("sensors:device_list", marker="Κάδος-Απομόνωσης-Σερρών"),
         IsolationCase("sensors:device_list", query="?q=iso-bin", marker="Κάδος-Απομόνωσης-Σερρών"),
         IsolationCase("sensors:device_create"),
+        IsolationCase(
+            "sensors:device_create",
+            method="POST",
+            data={"type": "WasteContainer", "ngsi_id": "urn:ngsi-ld:WasteContainer:walk-new", "name": "x"},
+        ),
         IsolationCase("sensors:device_edit", {"pk": device.pk}, marker="Κάδος-Απομόνωσης-Σερρών"),
         IsolationCase(
             "sensors:device_edit",
@@ -58,9 +63,15 @@ def cases(ctx: Any) -> list[IsolationCase]:
         IsolationCase("sensors:device_activation", {"pk": device.pk}, method="POST", data={"active": "0"}),
         IsolationCase("sensors:device_delete", {"pk": device.pk}, method="POST"),
         IsolationCase("sensors:alarm_detail", {"pk": alarm.pk}, marker="Συναγερμός-Απομόνωσης"),
+        IsolationCase(
+            "sensors:alarm_detail", {"pk": alarm.pk}, method="POST", data={"status": "acknowledged"}
+        ),
         IsolationCase("sensors:rules", marker="Κανόνας-Απομόνωσης-Σερρών"),
         IsolationCase("sensors:rule_create"),
+        IsolationCase("sensors:rule_create", method="POST", data={"name": ""}),
         IsolationCase("sensors:rule_edit", {"pk": rule.pk}, marker="Κανόνας-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:rule_edit", {"pk": rule.pk}, method="POST", data={"name": ""}),
         IsolationCase("sensors:credentials", marker="Κλειδί-Απομόνωσης-Σερρών"),
+        IsolationCase("sensors:credentials", method="POST", data={"name": "Κλειδί-του-περιπάτου"}),
         IsolationCase("sensors:credential_revoke", {"pk": credential.pk}, method="POST"),
     ]

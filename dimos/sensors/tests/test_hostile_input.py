@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -31,10 +32,46 @@ def _ngsi_problem(response: Any, name: str) -> None:
         f"{NGSI}/entities?type=ParkingSpot&q=pm10!=%00",
         f"{NGSI}/entities/urn:ngsi-ld:ParkingSpot:%00",
         f"{NGSI}/temporal/entities/urn:ngsi-ld:ParkingSpot:p-001?lastN=%00",
+        f"{NGSI}/entities?idPattern=%00",
+        f"{NGSI}/entities?type=%00",
+        f"{NGSI}/entities?type=ParkingSpot&attrs=%00",
+        f"{NGSI}/entities?type=ParkingSpot&limit=%00&offset=%00",
+        f"{NGSI}/entities?type=ParkingSpot&options=%00",
+        f"{NGSI}/entities?type=ParkingSpot&georel=%00&geometry=Point&coordinates=[23.5,41.1]",
+        f"{NGSI}/entities/%00",
+        f"{NGSI}/entities/urn:ngsi-ld:ParkingSpot:p-001?type=%00",
+        f"{NGSI}/entities/%00/attrs",
+        f"{NGSI}/temporal/entities/%00",
+        f"{NGSI}/temporal/entities/urn:ngsi-ld:ParkingSpot:p-001?timerel=after&timeAt=%00",
+        f"{NGSI}/temporal/entities/urn:ngsi-ld:ParkingSpot:p-001?attrs=%00",
+        f"{NGSI}/%00",
     ],
 )
 def test_nul_bytes_in_ngsi_ld_urls_are_bad_request_data(serres: Any, url: str) -> None:
     _ngsi_problem(Client(HTTP_HOST=SERRES_HOST).get(url), "BadRequestData")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_AUTHORIZATION": "Bearer dms_\x00\x00_x"},
+        {"HTTP_X_API_KEY": "dms_ab\x00cd_x"},
+        {"HTTP_NGSILD_TENANT": "ser\x00res"},
+    ],
+)
+def test_nul_bytes_in_ngsi_ld_headers_never_crash(serres: Any, headers: dict[str, str]) -> None:
+    response = Client(HTTP_HOST=SERRES_HOST).get(f"{NGSI}/entities?type=ParkingSpot", **headers)
+    assert response.status_code in (400, 401, 404), response.content[:300]
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/sensors/readings/?x=%00", "/parking/?p=%00", "/air-quality/?q=%00"])
+def test_nul_bytes_on_the_other_sensor_doors(serres: Any, url: str) -> None:
+    assert Client(HTTP_HOST=SERRES_HOST).get(url).status_code == 400
+
+
+def test_a_nul_byte_in_a_batch_token_is_401(serres: Any) -> None:
+    assert post("dms_\x00_x", {"readings": [{}]}).status_code == 401
 
 
 def test_deep_json_to_the_anonymous_query_door_is_bad_request_data(serres: Any) -> None:
@@ -71,7 +108,9 @@ def test_a_poisoned_mqtt_batch_keeps_the_good_readings(serres: Any, bin_: Any) -
         Msg(topic, [[[["nested", "but", "not", "a reading"]]]]),
         Msg(topic, good),
     ]
-    assert store(batch, Resolver()) == (1, 3)
+    dead: Counter[str] = Counter()
+    assert store(batch, Resolver(), dead) == (1, 3)
+    assert dead == {"poison": 3}
     assert Reading.objects.get(device=bin_).values == {"fillingLevel": 0.4}
     assert json.loads(Msg(topic, good).payload) == good
 

@@ -265,3 +265,53 @@ def test_killing_the_consumer_loses_no_acknowledged_reading(serres: Any) -> None
     cleaner = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
     cleaner.connect(url.hostname or "127.0.0.1", url.port or 1883, clean_start=True)
     cleaner.disconnect()
+
+
+@pytest.mark.mqtt
+@pytest.mark.django_db(transaction=True)
+def test_a_poisoned_message_is_dead_lettered_and_the_readings_after_it_are_stored(
+    serres: Any, spot: Any, tmp_path: Any
+) -> None:
+    """Issue 11: a ~2 KB deeply nested JSON array raised RecursionError, the consumer died,
+    and the broker redelivered the message on every restart (persistent session)."""
+    prefix = f"t-{uuid.uuid4().hex[:10]}/"
+    client_id = f"c-{uuid.uuid4().hex[:8]}"
+    status_file = tmp_path / "mqtt-status.json"
+    consumer = Consumer(
+        url=MQTT_URL, client_id=client_id, prefix=prefix, batch_wait=0.05, status_file=str(status_file)
+    )
+    thread, stop, errors = run_in_thread(consumer)
+    topic = f"{prefix}dimos/serres/p-001/up"
+    now = timezone.now()
+    poison = ("[" * 1000 + "]" * 1000).encode()
+    valid = [
+        (topic, {"observedAt": (now - timedelta(seconds=s)).isoformat(), "values": {"status": "free"}})
+        for s in (30, 20, 10)
+    ]
+    publish([(topic, poison), *valid])
+    assert wait_for(lambda: consumer.acked >= 4)
+    assert thread.is_alive() and not errors
+    assert wait_for(lambda: Reading.objects.filter(device=spot).count() == 3)
+    assert consumer.status()["dead_letters_by_reason"] == {"poison": 1}
+    # Still consuming after the poison.
+    publish(
+        [(topic, {"observedAt": (now - timedelta(seconds=5)).isoformat(), "values": {"status": "occupied"}})]
+    )
+    assert wait_for(lambda: Reading.objects.filter(device=spot).count() == 4)
+    stop.set()
+    thread.join(10)
+    assert not errors
+    assert json.loads(status_file.read_text())["dead_letters"] == 1
+    # The poison was acknowledged: a restart with the same persistent session gets nothing back.
+    again = Consumer(url=MQTT_URL, client_id=client_id, prefix=prefix, batch_wait=0.05)
+    thread2, stop2, errors2 = run_in_thread(again)
+    publish([(topic, {"observedAt": now.isoformat(), "values": {"status": "free"}})])
+    assert wait_for(lambda: again.acked >= 1)
+    stop2.set()
+    thread2.join(10)
+    assert not errors2 and again.acked == 1 and again.status()["dead_letters"] == 0
+    assert Reading.objects.filter(device=spot).count() == 5
+    url = urlparse(MQTT_URL)
+    cleaner = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    cleaner.connect(url.hostname or "127.0.0.1", url.port or 1883, clean_start=True)
+    cleaner.disconnect()

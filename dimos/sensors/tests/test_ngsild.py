@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from dimos.core.models import AuditEvent
 from dimos.core.testing import SERRES_HOST
 from dimos.sensors.models import Device, DeviceState, Reading
 
@@ -62,6 +63,10 @@ def spot(
     }
 
 
+def without(entity: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {k: v for k, v in entity.items() if k not in names}
+
+
 def problem(response: Any, name: str, status: int) -> None:
     assert response.status_code == status, response.content
     body = response.json()
@@ -96,11 +101,21 @@ def test_create_read_delete(api: Api) -> None:
     assert ld["Content-Type"] == "application/ld+json" and ld.json()["@context"] == CORE
     geo = api.get("/entities/urn:ngsi-ld:ParkingSpot:serres-001", HTTP_ACCEPT="application/geo+json").json()
     assert geo["type"] == "Feature" and geo["geometry"]["type"] == "Point"
+    # A device with readings is not deleted (as in the registry): deactivate it instead.
+    kept = api.client.delete(f"{BASE}/entities/urn:ngsi-ld:ParkingSpot:serres-001", **api.headers)
+    problem(kept, "OperationNotSupported", 409)
+    assert "deactivate" in kept.json()["detail"] and Device.objects.filter(pk=device.pk).exists()
+    # One registered by mistake, with no readings, is deleted, and the deletion is audited.
+    assert api.post("/entities", without(spot(2), "status")).status_code == 201
     assert (
-        api.client.delete(f"{BASE}/entities/urn:ngsi-ld:ParkingSpot:serres-001", **api.headers).status_code
+        api.client.delete(f"{BASE}/entities/urn:ngsi-ld:ParkingSpot:serres-002", **api.headers).status_code
         == 204
     )
-    problem(api.get("/entities/urn:ngsi-ld:ParkingSpot:serres-001"), "ResourceNotFound", 404)
+    problem(api.get("/entities/urn:ngsi-ld:ParkingSpot:serres-002"), "ResourceNotFound", 404)
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="sensors.device_").values_list("action", flat=True)
+    )
+    assert sorted(actions) == ["sensors.device_created", "sensors.device_created", "sensors.device_deleted"]
     problem(api.client.delete(f"{BASE}/entities/urn:x:y", **api.headers), "ResourceNotFound", 404)
 
 
@@ -175,7 +190,8 @@ def test_writes_need_a_credential(token: str, irakleia_token: str, serres: Any) 
 def test_tenant_header(token: str, irakleia_token: str, irakleia: Any) -> None:
     problem(Api(token, tenant="atlantis").get("/entities?type=ParkingSpot"), "NonexistentTenant", 404)
     # The Irakleia credential writes to Irakleia when the tenant header says so (any host).
-    assert Api(irakleia_token, tenant="irakleia").post("/entities", spot(9)).status_code == 201
+    irakleia_spot = without(spot(9), "location")
+    assert Api(irakleia_token, tenant="irakleia").post("/entities", irakleia_spot).status_code == 201
     assert Device.objects.get().municipality == irakleia
     assert Api(tenant="serres").get("/entities?type=ParkingSpot").json() == []
     assert len(Api(tenant="irakleia").get("/entities?type=ParkingSpot").json()) == 1

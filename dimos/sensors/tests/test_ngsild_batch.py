@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dimos.sensors.models import Device
-from dimos.sensors.tests.test_ngsild import BASE, ERR, Api, problem, spot
+from dimos.sensors.tests.test_ngsild import BASE, ERR, Api, problem, spot, without
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +38,18 @@ def test_batch_update(api: Api) -> None:
 def test_batch_delete(api: Api) -> None:
     problem(api.post("/entityOperations/delete", [{"id": spot(1)["id"]}]), "BadRequestData", 400)
     problem(api.post("/entityOperations/delete", []), "BadRequestData", 400)
-    response = api.post("/entityOperations/delete", [spot(1)["id"], "urn:ngsi-ld:ParkingSpot:none"])
+    unread = [without(spot(n), "status") for n in (3, 4)]
+    assert api.post("/entityOperations/create", unread).status_code == 201
+    ids = [spot(3)["id"], "urn:ngsi-ld:ParkingSpot:none", spot(1)["id"]]
+    response = api.post("/entityOperations/delete", ids)
     assert response.status_code == 207
-    assert response.json()["success"] == [spot(1)["id"]]
-    assert api.post("/entityOperations/delete", [spot(2)["id"]]).status_code == 204
-    assert not Device.objects.exists()
+    body = response.json()
+    assert body["success"] == [spot(3)["id"]]
+    errors = {e["entityId"]: e["error"] for e in body["errors"]}
+    assert errors[spot(1)["id"]]["status"] == 409 and "deactivate" in errors[spot(1)["id"]]["detail"]
+    assert errors["urn:ngsi-ld:ParkingSpot:none"]["type"] == ERR + "ResourceNotFound"
+    assert api.post("/entityOperations/delete", [spot(4)["id"]]).status_code == 204
+    assert set(Device.objects.values_list("ngsi_id", flat=True)) == {spot(1)["id"], spot(2)["id"]}
 
 
 def test_query_post(api: Api) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from dimos.core.models import AuditEvent
 from dimos.core.testing import IRAKLEIA_HOST, client_for
 from dimos.sensors import services
 from dimos.sensors.constants import AlarmStatus, RuleKind, Source
@@ -102,7 +103,9 @@ def test_noise_page(anon_client: Any, serres: Any) -> None:
     assert "61,5 dB(A)" in html or "61.5 dB(A)" in html
 
 
-def test_dashboard_device_and_alarm_pages(alice_client: Any, serres: Any, lamp: Any, alice: Any) -> None:
+def test_dashboard_device_and_alarm_pages(
+    operator_client: Any, serres: Any, lamp: Any, operator: Any
+) -> None:
     services.rule_save(
         rule=Rule(
             municipality=serres,
@@ -115,29 +118,31 @@ def test_dashboard_device_and_alarm_pages(alice_client: Any, serres: Any, lamp: 
         actor=None,
     )
     feed(serres, lamp, {"status": "defectiveLamp", "powerConsumption": 12.5})
-    html = alice_client.get("/staff/sensors/").content.decode()
+    html = operator_client.get("/staff/sensors/").content.decode()
     assert "Φωτιστικό 7" in html and "▲" in html and "Βλάβη: status = defectiveLamp" in html
-    device_page = alice_client.get(f"/staff/sensors/devices/{lamp.pk}/?attr=powerConsumption")
+    device_page = operator_client.get(f"/staff/sensors/devices/{lamp.pk}/?attr=powerConsumption")
     assert device_page.status_code == 200 and "defectiveLamp" in device_page.content.decode()
-    assert alice_client.get(f"/staff/sensors/devices/{lamp.pk}/?attr=<script>").status_code == 200
+    assert operator_client.get(f"/staff/sensors/devices/{lamp.pk}/?attr=<script>").status_code == 200
     alarm = Alarm.objects.get()
     url = f"/staff/sensors/alarms/{alarm.pk}/"
-    assert alice_client.post(url, {"status": "bogus"}).status_code == 200
-    response = alice_client.post(url, {"status": "acknowledged", "comment": "Πάει συνεργείο"})
+    assert operator_client.post(url, {"status": "bogus"}).status_code == 200
+    response = operator_client.post(url, {"status": "acknowledged", "comment": "Πάει συνεργείο"})
     assert response.status_code == 302
     alarm.refresh_from_db()
-    assert alarm.status == AlarmStatus.ACKNOWLEDGED and alarm.assignee == alice
-    again = alice_client.post(url, {"status": "acknowledged"})
+    assert alarm.status == AlarmStatus.ACKNOWLEDGED and alarm.assignee == operator
+    again = operator_client.post(url, {"status": "acknowledged"})
     assert again.status_code == 200 and "δεν μπορεί" in again.content.decode()
     # Assigning someone of another municipality is refused by the form (not in the choices).
     from dimos.core.testing import make_staff
 
     outsider = make_staff("olga", irakleia_municipality(), "clerk")
-    refused = alice_client.post(url, {"status": "resolved", "assignee": outsider.pk})
+    refused = operator_client.post(url, {"status": "resolved", "assignee": outsider.pk})
     assert refused.status_code == 200
     alarm.refresh_from_db()
     assert alarm.status == AlarmStatus.ACKNOWLEDGED
-    done = alice_client.post(url, {"status": "resolved", "assignee": alice.pk, "comment": "Άλλαξε η λάμπα"})
+    done = operator_client.post(
+        url, {"status": "resolved", "assignee": operator.pk, "comment": "Άλλαξε η λάμπα"}
+    )
     assert done.status_code == 302
     alarm.refresh_from_db()
     assert alarm.status == AlarmStatus.RESOLVED and alarm.events.last().comment == "Άλλαξε η λάμπα"
@@ -149,9 +154,9 @@ def irakleia_municipality() -> Any:
     return make_municipality("irakleia", "irakleia.localhost", code="IRA", open311_jurisdiction="irakleia.gr")
 
 
-def test_rule_form(alice_client: Any, serres: Any) -> None:
+def test_rule_form(operator_client: Any, serres: Any) -> None:
     waste = DeviceType.objects.get(code="WasteContainer")
-    bad = alice_client.post(
+    bad = operator_client.post(
         "/staff/sensors/rules/new/",
         {
             "type": waste.pk,
@@ -163,7 +168,7 @@ def test_rule_form(alice_client: Any, serres: Any) -> None:
     )
     assert bad.status_code == 200 and "Δώστε όριο" in bad.content.decode()
     assert not Rule.objects.exists()
-    good = alice_client.post(
+    good = operator_client.post(
         "/staff/sensors/rules/new/",
         {
             "type": waste.pk,
@@ -178,7 +183,7 @@ def test_rule_form(alice_client: Any, serres: Any) -> None:
     )
     assert good.status_code == 302
     rule = Rule.objects.get()
-    edit = alice_client.post(
+    edit = operator_client.post(
         f"/staff/sensors/rules/{rule.pk}/",
         {
             "type": waste.pk,
@@ -194,19 +199,27 @@ def test_rule_form(alice_client: Any, serres: Any) -> None:
     assert rule.threshold == 0.9 and not rule.is_active
 
 
-def test_credentials_shown_once_and_revocable(alice_client: Any, serres: Any) -> None:
-    response = alice_client.post("/staff/sensors/credentials/", {"name": "Προμηθευτής Α"})
+def test_credentials_shown_once_and_revocable(admin_client: Any, serres: Any) -> None:
+    scopes = ["read", "write_municipality"]
+    response = admin_client.post("/staff/sensors/credentials/", {"name": "Προμηθευτής Α", "scopes": scopes})
     html = response.content.decode()
     credential = Credential.objects.get()
+    assert credential.scopes == scopes
+    created = AuditEvent.objects.get(action="sensors.credential_created")
+    assert created.actor is not None and created.new_values["scopes"] == scopes
     token = html.split('id="new-token">')[1].split("<")[0]
     assert token.startswith(f"dms_{credential.prefix}_")
     assert response["Cache-Control"] == "no-store"
-    assert token not in alice_client.get("/staff/sensors/credentials/").content.decode()
+    assert token not in admin_client.get("/staff/sensors/credentials/").content.decode()
     assert services.credential_check(token) == credential
-    assert alice_client.post("/staff/sensors/credentials/", {"name": ""}).status_code == 200
+    assert admin_client.post("/staff/sensors/credentials/", {"name": ""}).status_code == 200
+    # Writing one device's readings needs that device.
+    one_device = {"name": "Κάδος", "scopes": ["write_device"]}
+    refused = admin_client.post("/staff/sensors/credentials/", one_device).content.decode()
+    assert "επιλέξτε τη συσκευή" in refused
     assert Credential.objects.count() == 1
-    assert alice_client.get(f"/staff/sensors/credentials/{credential.pk}/revoke/").status_code == 405
-    alice_client.post(f"/staff/sensors/credentials/{credential.pk}/revoke/")
+    assert admin_client.get(f"/staff/sensors/credentials/{credential.pk}/revoke/").status_code == 405
+    admin_client.post(f"/staff/sensors/credentials/{credential.pk}/revoke/")
     assert services.credential_check(token) is None
 
 

@@ -26,6 +26,11 @@ def test_seed_is_idempotent_and_prints_the_credential(serres: Any, irakleia: Any
     assert Reading.objects.count() >= readings
     assert any(demo.DEMO_TOKEN in line for line in ctx.lines)
     assert services.credential_check(demo.DEMO_TOKEN) == Credential.objects.get(prefix="demo0001")
+    assert Credential.objects.get(prefix="demo0001").scopes == [
+        "read",
+        "write_municipality",
+        "manage_devices",
+    ]
     assert {d.type.code for d in Device.objects.select_related("type")} == {
         "ParkingSpot",
         "OffStreetParking",

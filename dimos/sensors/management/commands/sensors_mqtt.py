@@ -25,6 +25,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--prefix", default="", help="topic prefix, e.g. staging/")
         parser.add_argument("--topic", action="append", help="override the subscriptions (repeatable)")
+        parser.add_argument(
+            "--status-every", type=float, default=60.0, help="log the counters every N seconds (default 60)"
+        )
+        parser.add_argument(
+            "--status-file",
+            default=os.environ.get("MQTT_STATUS_FILE", ""),
+            help="also write the counters as JSON to this file (for a health check)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["batch_size"] < 1 or options["batch_wait"] <= 0:
@@ -40,10 +48,16 @@ class Command(BaseCommand):
             "batch_wait": options["batch_wait"],
             "prefix": options["prefix"],
             "receive_maximum": options["receive_maximum"] or None,
+            "status_every": max(1.0, options["status_every"]),
+            "status_file": options["status_file"],
         }
         if options["topic"]:
             kwargs["topics"] = tuple(options["topic"])
         consumer = Consumer(**kwargs)
         self.stdout.write(f"consuming from {options['url']} as {options['client_id']}")
         consumer.run(stop.is_set)
-        self.stdout.write(f"stopped: {consumer.stored} stored, {consumer.skipped} skipped")
+        status = consumer.status()
+        self.stdout.write(
+            f"stopped: {status['stored']} stored, {status['skipped']} skipped, "
+            f"{status['dead_letters']} dead-lettered {status['dead_letters_by_reason']}"
+        )
