@@ -11,6 +11,7 @@ import importlib.util
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dimos.core.metrics.MetricsMiddleware",
     "dimos.core.middleware.RequestContextMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "dimos.core.middleware.PermissionsPolicyMiddleware",
     "dimos.core.badinput.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dimos.core.middleware.GreekFirstLocaleMiddleware",
@@ -319,6 +322,28 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Empty: REMOTE_ADDR is the client (dimos/core/middleware.py, client_ip).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): no inline script anywhere, styles only from our
+# static files plus the one nonce'd <style> of the layout (the municipality's colour);
+# map tiles from OpenStreetMap. Swagger UI (/api/docs/) ships an inline bootstrap
+# script and keeps its own page without the policy.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Permissions-Policy (dimos/core/middleware.py): the report form may ask for the
+# visitor's location; nothing may use the camera, microphone, payment or USB.
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), interest-cohort=()"
 
 # --- Metrics (dimos/core/metrics.py) ---------------------------------------------
 # /metrics answers a bearer token or the operators' networks only; neither set: it is off.
