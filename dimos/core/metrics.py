@@ -62,7 +62,8 @@ INGEST_LAG_SECONDS = Histogram(
 )
 MQTT_DEAD_LETTERS = Counter(
     "dimos_mqtt_dead_letters_total",
-    "MQTT messages that could never be stored (acknowledged and logged, not retried).",
+    "MQTT messages that could never be stored (acknowledged and logged, not retried), by reason.",
+    ["reason"],
 )
 
 

@@ -40,6 +40,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from dimos.core.badinput import JsonTooDeep, json_loads
+from dimos.core.metrics import MQTT_DEAD_LETTERS
 from dimos.core.models import Municipality
 from dimos.sensors import services
 from dimos.sensors.constants import Source
@@ -48,6 +49,12 @@ from dimos.sensors.models import Device, VendorMapping
 log = logging.getLogger("dimos.sensors.mqtt")
 GENERIC = "dimos/+/+/up"
 TTN = "v3/+/devices/+/up"
+
+
+def _dead_letter(counts: Counter[str], reason: str) -> None:
+    """Count one dead-lettered message here (status) and in the metrics (``dimos_mqtt_dead_letters_total``)."""
+    counts[reason] += 1
+    MQTT_DEAD_LETTERS.labels(reason=reason).inc()
 
 
 class Poison(ValueError):
@@ -187,14 +194,14 @@ def store(
                 groups[parsed.municipality.pk].append(parsed)
         except Poison as exc:
             skipped += 1
-            dead["poison"] += 1
+            _dead_letter(dead, "poison")
             log.warning("dead-lettering MQTT message on %s: %s", message.topic, exc)
         except DatabaseError:
             raise
         except Exception:
             # A message no rule foresaw must not stop the consumer either.
             skipped += 1
-            dead["unexpected"] += 1
+            _dead_letter(dead, "unexpected")
             log.exception("dead-lettering MQTT message on %s: it could not be parsed", message.topic)
     stored = 0
     for items in groups.values():
@@ -208,7 +215,7 @@ def store(
             for result in outcome.results:
                 if result.status == "error":
                     skipped += 1
-                    dead["invalid_reading"] += 1
+                    _dead_letter(dead, "invalid_reading")
                     log.warning("dead-lettering MQTT reading for %s: %s", result.device, result.error)
                 else:
                     stored += 1
@@ -357,7 +364,7 @@ class Consumer:
                 stored, skipped = store([message], self.resolver, self.dead_letters)
             except Exception:
                 log.exception("dead-lettering MQTT message on %s: it could not be stored", message.topic)
-                self.dead_letters["unstorable"] += 1
+                _dead_letter(self.dead_letters, "unstorable")
                 stored, skipped = 0, 1
             self.stored += stored
             self.skipped += skipped

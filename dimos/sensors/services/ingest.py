@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dimos.core.metrics import INGEST_LAG_SECONDS, observe_ingest
 from dimos.core.models import Municipality
 from dimos.sensors import schemas
 from dimos.sensors.constants import FUTURE_TOLERANCE_SECONDS
@@ -181,6 +182,7 @@ def readings_ingest(
         result.status = "created"
         accepted.append((index, device, observed, clean))
     if not accepted:
+        _observe(outcome, source, [])
         return outcome
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -212,7 +214,18 @@ def readings_ingest(
         if fresh:
             states = _states_merge(municipality, fresh, now)
             rules_evaluate(municipality=municipality, states=states, now=now)
+    _observe(outcome, source, [observed for _device, observed, _clean in fresh])
     return outcome
+
+
+def _observe(outcome: IngestOutcome, source: str, stored_times: list[datetime]) -> None:
+    """Readings by door and outcome, and the lag from observation to commit (dimos/core/metrics.py)."""
+    observe_ingest(source, stored=outcome.created, duplicate=outcome.duplicates, rejected=outcome.errors)
+    if stored_times:
+        now = timezone.now()
+        lag = INGEST_LAG_SECONDS.labels(door=source)
+        for observed in stored_times:
+            lag.observe(max(0.0, (now - observed).total_seconds()))
 
 
 # Rows per multi-row statement (6 parameters each; well under both backends' limits).

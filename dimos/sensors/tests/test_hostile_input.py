@@ -133,3 +133,18 @@ def test_out_of_range_timestamps_and_wrong_types_are_item_errors(token: str, bin
     statuses = [r["status"] for r in response.json()["results"]]
     assert statuses == ["error"] * 7 + ["created"]
     assert Reading.objects.get(device=bin_).values == {"fillingLevel": 0.4}
+
+
+def test_ingest_and_dead_letters_reach_the_metrics(serres: Any, bin_: Any) -> None:
+    from dimos.core.metrics import INGEST_READINGS, MQTT_DEAD_LETTERS
+
+    stored = INGEST_READINGS.labels(door="mqtt", outcome="stored")
+    poison = MQTT_DEAD_LETTERS.labels(reason="poison")
+    before = stored._value.get(), poison._value.get()
+    topic = "dimos/serres/bin-42/up"
+    store(
+        [Msg(topic, DEEP.encode()), Msg(topic, {"observedAt": ts(1), "values": {"fillingLevel": 0.4}})],
+        Resolver(),
+    )
+    assert stored._value.get() == before[0] + 1
+    assert poison._value.get() == before[1] + 1
