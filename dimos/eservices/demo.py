@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dimos.core.bootstrap import kits_apply
+from dimos.core.capabilities import may_handle_application
 from dimos.core.models import Municipality
 from dimos.eservices.constants import Outcome, Status
 from dimos.eservices.models import Application, Service
@@ -32,6 +33,7 @@ def _demo_applications(municipality: Municipality, catalogue: dict[str, Service]
 
     User = get_user_model()
     clerk = User.objects.filter(username="clerk.serres").first()
+    admin = User.objects.filter(username="admin.serres").first()
     people = {
         u.username: u
         for u in User.objects.filter(username__in=["maria.papadopoulou", "nikos.georgiou", "eleni.dimitriou"])
@@ -80,12 +82,16 @@ def _demo_applications(municipality: Municipality, catalogue: dict[str, Service]
             )
             if services.application_missing(app):
                 continue  # stays a draft (e.g. ΑΜΚΑ to be filled in by the citizen)
-            services.application_submit(application_id=app.pk, municipality=municipality, citizen=citizen)
+            app = services.application_submit(
+                application_id=app.pk, municipality=municipality, citizen=citizen
+            )
+            # The civil-registry clerk moves their department's cases; the administrator the others.
+            actor = clerk if may_handle_application(clerk, app.department_id) else admin
             for step in steps:
                 services.application_transition(
                     application_id=app.pk,
                     municipality=municipality,
-                    actor=clerk,
+                    actor=actor,
                     to_status=step,
                     base_url="http://serres.localhost:8000",
                 )
