@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -111,7 +112,8 @@ def test_citizen_reports_staff_fix_citizen_sees_update(
             # Drop a pin: click in the middle of the map (the map centre is the city centre).
             page.locator("#pick-map").click()
             _shot(page, "00-pin")
-            page.wait_for_function("document.getElementById('id_lat').value !== ''", timeout=5000)
+            # A locator, not wait_for_function: the pages' Content-Security-Policy forbids eval.
+            expect(page.locator("#id_lat")).not_to_have_value("", timeout=5000)
             assert not errors, errors
             assert "Σημείο" in page.locator("#pin-status").inner_text()
             page.get_by_label("Σβηστός ή χαλασμένος λαμπτήρας οδοφωτισμού").check()
@@ -221,7 +223,7 @@ def test_typed_address_and_this_is_my_problem_too(live_server: Any, monkeypatch:
             page = context.new_page()
             page.goto(f"{live_server.url}/reports/new/")
             page.get_by_label("Διεύθυνση").fill("Μεραρχίας")
-            page.wait_for_function("document.getElementById('id_lat').value !== ''")
+            expect(page.locator("#id_lat")).not_to_have_value("")
             assert page.input_value("#id_lat").startswith("41.083")
             page.get_by_label("Σβηστός ή χαλασμένος λαμπτήρας οδοφωτισμού").check()
             button = page.get_by_role("button", name="Είναι και δικό μου πρόβλημα")
