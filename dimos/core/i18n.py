@@ -7,6 +7,9 @@ English text has not been written yet, so a page never shows an empty label.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.utils.translation import get_language
 
 
@@ -23,6 +26,15 @@ def bilingual(el: str, en: str | None = "") -> str:
 def localized(obj: object, field: str) -> str:
     """``obj.<field>_el`` or ``obj.<field>_en`` by the active language (see ``bilingual``)."""
     return bilingual(getattr(obj, f"{field}_el", "") or "", getattr(obj, f"{field}_en", "") or "")
+
+
+def choice_labels(choices: Iterable[tuple[Any, Any]]) -> dict[Any, str]:
+    """The labels of a set of choices in the active language, evaluated once.
+
+    For lists: ``get_FOO_display()`` rebuilds and hashes every label of the field's
+    choices on each call, which on a 50-row page is thousands of translations.
+    """
+    return {value: str(label) for value, label in choices}
 
 
 class BilingualNameMixin:

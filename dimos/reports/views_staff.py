@@ -4,21 +4,24 @@ A report's desk is in ``views_desk``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dimos.core.capabilities import Capability, has_capability
 from dimos.core.forms import run_service
+from dimos.core.i18n import choice_labels
 from dimos.core.models import MunicipalUnit
 from dimos.core.pagination import capped_count, page_number, slice_page
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
 from dimos.reports import services
-from dimos.reports.constants import ReportStatus
+from dimos.reports.constants import Priority, ReportStatus
 from dimos.reports.forms import KeyForm
 from dimos.reports.models import Category, Open311Client, Report
 from dimos.reports.selectors import report_departments, staff_queue
@@ -48,6 +51,33 @@ def _queue_filters(request: HttpRequest) -> dict[str, Any]:
 
 
 QUEUE_PAGE_SIZE = 50
+QUEUE_DEFERRED = (
+    "description",
+    "public_description",
+    "address",
+    "public_address",
+    "attributes",
+    "status_notes",
+    "reporter_name",
+    "reporter_email",
+    "reporter_phone",
+    "device_id",
+    "account_id",
+    "tracking_token",
+    "confirmation_token",
+    "open311_token",
+    "external_ref",
+)
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    """One row of the queue with its labels worked out once for the page."""
+
+    report: Report
+    status: str
+    priority: str
+    overdue: bool
 
 
 @staff_required(capability=Capability.REPORTS_HANDLE)
@@ -56,8 +86,27 @@ def queue(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
     filters = _queue_filters(request)
     rows = staff_queue(municipality, filters)
-    reports, page = slice_page(rows, number=page_number(request), size=QUEUE_PAGE_SIZE)
+    # The page shows none of the long texts or the reporter's details: they stay in the database.
+    listed = (
+        rows.defer(*QUEUE_DEFERRED)
+        .select_related(None)
+        .select_related("category", "unit", "department", "external_body", "assigned_to")
+    )
+    reports, page = slice_page(listed, number=page_number(request), size=QUEUE_PAGE_SIZE)
     total, more = capped_count(rows)
+    for report in reports:
+        report.municipality = municipality  # the request's, not joined again on every row
+    statuses, priorities = choice_labels(ReportStatus.choices), choice_labels(Priority.choices)
+    today = timezone.localdate()
+    lines = [
+        QueueLine(
+            report=report,
+            status=statuses.get(report.status, report.status),
+            priority=priorities.get(report.priority, ""),
+            overdue=bool(report.is_open and report.deadline and report.deadline < today),
+        )
+        for report in reports
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -65,7 +114,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "reports/staff/queue.html",
         {
             "page": page,
-            "reports": reports,
+            "lines": lines,
             "total": total,
             "more": more,
             "filters": filters,

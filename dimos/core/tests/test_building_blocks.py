@@ -140,3 +140,15 @@ def test_the_pager_keeps_every_filter(rf: RequestFactory) -> None:
     assert "department=7" in html and "view=all" in html
     assert "page=3" in html and "page=1" in html
     assert "page=2&amp;page" not in html
+
+
+def test_choice_labels_are_plain_text_in_the_active_language() -> None:
+    from dimos.core.i18n import choice_labels
+    from dimos.reports.constants import ReportStatus
+
+    with translation.override("el"):
+        greek = choice_labels(ReportStatus.choices)
+    with translation.override("en"):
+        english = choice_labels(ReportStatus.choices)
+    assert all(type(label) is str for label in greek.values())
+    assert set(greek) == set(ReportStatus.values) and greek != english

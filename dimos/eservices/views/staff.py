@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dimos.core.capabilities import Capability, has_capability, may_handle_application
 from dimos.core.exceptions import ValidationFailed
 from dimos.core.forms import run_service
+from dimos.core.i18n import choice_labels
 from dimos.core.models import Department
 from dimos.core.services import audit_record
 from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
@@ -115,6 +116,9 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
         municipality=municipality, department_id=department_id, department_ids=scope, today=today
     )
     page = QueuePage.of(queue, request.GET.get("page"))
+    labels = choice_labels(Status.choices)  # once for the page, not every label on every row
+    for application in page:
+        application.status_label = labels.get(application.status, application.status)
     if page.object_list:  # citizens' names on the page: the read is an audit event, as for one case
         audit_record(
             action="services.queue_viewed",
