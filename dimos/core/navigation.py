@@ -22,7 +22,6 @@ class NavItem:
 
     url_name: str
     label: Any
-    roles: tuple[str, ...] | None = None
     description: Any = ""
     icon: str = ""
     capability: str | None = None
@@ -51,7 +50,7 @@ def _collected(attr: str) -> tuple[NavItem, ...]:
     items: list[NavItem] = []
     for config in apps.get_app_configs():
         for entry in getattr(config, attr, ()):
-            items.append(entry if isinstance(entry, NavItem) else NavItem(*entry))
+            items.append(entry)
     return tuple(item for item in items if item.url)
 
 
@@ -61,12 +60,10 @@ def public_nav() -> list[NavItem]:
 
 def staff_nav(user: Any) -> list[NavItem]:
     """The staff menu: only what ``user`` may use (``dimos/core/capabilities.py``)."""
-    role = getattr(user, "role", "")
     return [
         item
         for item in _collect("dimos_staff_nav")
-        if (item.capability is None or has_capability(user, item.capability))
-        and (item.roles is None or role in item.roles or getattr(user, "is_superuser", False))
+        if item.capability is None or has_capability(user, item.capability)
     ]
 
 

@@ -12,7 +12,7 @@ This module is the one place where isolation is enforced:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -107,17 +107,10 @@ def is_staff_of(user: Any, municipality: Municipality, *, write: bool = True) ->
     return bool(role) and user.municipality_id == municipality.pk
 
 
-def user_has_role(user: Any, roles: Iterable[str] | None) -> bool:
-    if roles is None or user.is_superuser:
-        return True
-    return user.role in set(roles)
-
-
 def staff_required(
     view: Callable[..., HttpResponse] | None = None,
     *,
     capability: str | None = None,
-    roles: Iterable[str] | None = None,
     write: bool | None = None,
 ) -> Any:
     """Decorator for every staff page.
@@ -143,8 +136,6 @@ def staff_required(
                 raise PermissionDenied(NOT_ALLOWED)
             if capability is not None and not has_capability(request.user, capability):
                 raise PermissionDenied(NOT_ALLOWED)
-            if not user_has_role(request.user, roles) and request.user.role != StaffRole.REGION_VIEWER:
-                raise Http404("Not found")
             return func(request, *args, **kwargs)
 
         wrapper.dimos_staff = True  # type: ignore[attr-defined]  # read by the isolation test
@@ -173,11 +164,7 @@ class IsMunicipalStaff(BasePermission):
             raise NotFound()
         if not request.user.is_authenticated:
             return False  # 401/403: sign in first
-        roles = getattr(view, "staff_roles", None)
-        member = is_staff_of(request.user, municipality, write=False) and (
-            user_has_role(request.user, roles) or request.user.role == StaffRole.REGION_VIEWER
-        )
-        if not member:
+        if not is_staff_of(request.user, municipality, write=False):
             # As for pages: another tenant's endpoints look like nothing is there.
             raise NotFound()
         if request.method not in SAFE_METHODS and not is_staff_of(request.user, municipality, write=True):

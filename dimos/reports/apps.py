@@ -10,8 +10,8 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Αναφορές προβλημάτων")
     dimos_public_nav = (
-        ("reports:new", _("Αναφορά προβλήματος")),
-        ("reports:public_list", _("Αναφορές πολιτών")),
+        NavItem("reports:new", _("Αναφορά προβλήματος")),
+        NavItem("reports:public_list", _("Αναφορές πολιτών")),
     )
     dimos_staff_nav = (
         NavItem(
@@ -28,11 +28,10 @@ class ReportsConfig(AppConfig):
         ),
     )
     dimos_home_cards = (
-        (
+        NavItem(
             "reports:new",
             _("Αναφέρετε ένα πρόβλημα"),
-            None,
-            _("Λακκούβες, σβηστές λάμπες, γεμάτοι κάδοι: δείξτε το σημείο στον χάρτη."),
+            description=_("Λακκούβες, σβηστές λάμπες, γεμάτοι κάδοι: δείξτε το σημείο στον χάρτη."),
         ),
     )
 
