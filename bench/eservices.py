@@ -56,7 +56,8 @@ def run(*, quick: bool = False) -> Path:
     serres = ctx.serres
     catalogue = seed_catalogue(serres)
     User = get_user_model()
-    clerk = User.objects.get(username="clerk.serres")
+    # The municipal administrator: the one who sees every department's queue (a clerk sees their own).
+    clerk = User.objects.get(username="admin.serres")
     citizens = list(User.objects.filter(username__in=[c[0] for c in demo.DEMO_CITIZENS]))
     departments = list(Department.objects.filter(municipality=serres))
     dimotologio = next(d for d in departments if d.code == "dimotologio")
