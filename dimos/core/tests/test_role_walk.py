@@ -84,3 +84,33 @@ def test_every_role_gets_what_the_table_says(ctx: SimpleNamespace) -> None:
                 wrong.append(f"{role} not refused {case.method} {case.url_name} ({status}, expected 403)")
     assert checked >= len(cases) * len(users) > 0
     assert not wrong, "\n".join(wrong)
+
+
+# The back office (/admin/) is the municipal administrator's (and the platform administrators'):
+# every other role, whatever its capabilities, is sent to sign in, on every admin page.
+ADMIN_ROLES = frozenset({StaffRole.MUNICIPAL_ADMIN})
+
+
+def test_every_admin_page_for_every_role(ctx: SimpleNamespace) -> None:
+    from django.contrib import admin
+
+    users = _staff_of_every_role(ctx)
+    users[StaffRole.MUNICIPAL_ADMIN].is_staff = True  # the back office comes with the role
+    users[StaffRole.MUNICIPAL_ADMIN].save(update_fields=["is_staff"])
+    pages = ["admin:index"] + [
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist" for model in admin.site._registry
+    ]
+    wrong = []
+    for role, user in users.items():
+        client = client_for(user, SERRES_HOST)
+        for name in pages:
+            status = client.get(reverse(name)).status_code
+            if role in ADMIN_ROLES and status not in (200, 403):
+                wrong.append(f"{role} {name}: {status}")
+            elif role not in ADMIN_ROLES and status != 302:
+                wrong.append(f"{role} {name}: {status} (expected a redirect to sign in)")
+    assert len(pages) > 20
+    assert not wrong, "\n".join(wrong)
+    admin_client = client_for(users[StaffRole.MUNICIPAL_ADMIN], SERRES_HOST)
+    for name in ("admin:index", "admin:accounts_user_changelist", "admin:core_department_changelist"):
+        assert admin_client.get(reverse(name)).status_code == 200, name
