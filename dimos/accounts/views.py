@@ -97,7 +97,10 @@ def _throttled_message(blocked: throttle.Throttled) -> str:
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    # Only staff sign in with this form: they land on their own home, not the citizens'.
+    next_url = _safe_next(
+        request, request.POST.get("next") or request.GET.get("next"), reverse("core:staff_home")
+    )
     form = StaffLoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

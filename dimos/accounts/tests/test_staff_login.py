@@ -278,7 +278,13 @@ def test_without_totp_setting_password_suffices(alice: Any, settings: Any) -> No
 def test_open_redirect_refused(alice: Any, settings: Any) -> None:
     settings.STAFF_TOTP_REQUIRED = False
     response = _password_step(Client(HTTP_HOST=SERRES_HOST), next="https://evil.example/")
-    assert response["Location"] == "/"
+    assert response["Location"] == "/staff/"
+
+
+def test_staff_land_on_the_staff_home_after_signing_in(alice: Any, settings: Any) -> None:
+    settings.STAFF_TOTP_REQUIRED = False
+    response = _password_step(Client(HTTP_HOST=SERRES_HOST))
+    assert response.status_code == 302 and response["Location"] == "/staff/"
 
 
 def test_admin_login_goes_through_staff_login(bob: Any) -> None:

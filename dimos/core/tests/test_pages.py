@@ -96,3 +96,8 @@ def test_accessible_forms_validate_only_when_asked(serres: Any) -> None:
     assert not bad.is_valid()
     html = str(bad["unit"])
     assert 'aria-invalid="true"' in html and "unit_error" in html and "unit_help" in html
+
+
+def test_every_page_names_its_icon(anon_client: Any) -> None:
+    page = anon_client.get("/").content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page
