@@ -1,7 +1,6 @@
-"""Which schools controls to show: the user's capabilities, decided in ``dimos/core/capabilities.py``.
+"""``{% if request.user|may:"sensors.credentials" %}``: show a control only to whoever may use it.
 
-A write control is shown only to someone who may use it (the views refuse the
-others anyway); templates ask ``{% if user|may:"schools.manage" %}``.
+The decision stays in ``dimos/core/capabilities.py``; a template only asks.
 """
 
 from __future__ import annotations
