@@ -8,6 +8,7 @@ queue, local-memory cache. Production sets ``DEBUG=false``, ``SECRET_KEY``,
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -349,6 +350,11 @@ PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), 
 # /metrics answers a bearer token or the operators' networks only; neither set: it is off.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", [])
+try:
+    for _network in METRICS_ALLOWED_NETWORKS:
+        ipaddress.ip_network(_network, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_error}") from _error
 
 # --- Logging --------------------------------------------------------------------
 # Log lines never carry personal data (see docs/architecture.md, Privacy).

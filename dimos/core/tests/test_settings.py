@@ -79,3 +79,8 @@ def test_bare_manage_py_runs_with_development_settings() -> None:
     result = _check({})
     assert result.returncode == 0, result.stderr
     assert "development settings" in result.stderr
+
+
+def test_a_malformed_metrics_network_is_refused_at_start() -> None:
+    result = _check({**PRODUCTION, "METRICS_ALLOWED_NETWORKS": "10.0.0.0/8,not-a-network"})
+    assert result.returncode != 0 and "METRICS_ALLOWED_NETWORKS" in result.stderr
