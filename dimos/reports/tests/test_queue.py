@@ -46,3 +46,26 @@ def test_page_two_of_all_departments_is_still_all_departments(serres, categories
     assert "department=" in query.split("&") and "status=open" in query.split("&")
     second = client.get(f"/staff/reports/?{query}").content.decode()
     assert f">{first.reference}<" in second
+
+
+def test_queue_row_shows_address_excerpt_and_age(serres, categories, citizen, departments):
+    """A clerk triages from the list: where, what (an excerpt) and how long it has waited."""
+    admin = make_staff("petros", serres, StaffRole.MUNICIPAL_ADMIN, department=departments["ilektrofotismos"])
+    long_text = "Ο λαμπτήρας στη γωνία αναβοσβήνει όλη τη νύχτα και " * 4
+    report = report_submit(
+        municipality=serres,
+        category=categories["waste-bin"],
+        lat=CITY[0],
+        lon=CITY[1],
+        address="Μεραρχίας 12",
+        description=long_text,
+        reporter=Reporter(user=citizen),
+    )
+    Report.objects.filter(pk=report.pk).update(created_at=report.created_at - dt.timedelta(days=3))
+    page = client_for(admin, SERRES_HOST).get("/staff/reports/", {"department": ""}).content.decode()
+    row = page[page.index(f">{report.reference}<") :]
+    row = row[: row.index("</tr>")]
+    assert "Μεραρχίας 12" in row
+    assert "Ο λαμπτήρας στη γωνία αναβοσβήνει" in row and long_text.strip() not in row and "…" in row
+    assert "3 ημέρες" in row
+    assert 'class="nowrap">' + categories["waste-bin"].name_el in row
