@@ -18,7 +18,6 @@ from dimos.eservices.views.citizen import (
 )
 from dimos.eservices.views.register import register, register_csv, register_pdf_view, register_void
 from dimos.eservices.views.staff import (
-    QueuePage,
     staff_application,
     staff_application_action,
     staff_attachment,
@@ -29,7 +28,6 @@ from dimos.eservices.views.staff import (
 from dimos.eservices.views.verify import rate_limited, verify_document, verify_lookup
 
 __all__ = [
-    "QueuePage",
     "application_edit",
     "application_receipt",
     "application_receipt_pdf",

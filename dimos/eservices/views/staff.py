@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +23,7 @@ from dimos.core.exceptions import ValidationFailed
 from dimos.core.forms import run_service
 from dimos.core.i18n import choice_labels
 from dimos.core.models import Department
+from dimos.core.pagination import page_number, slice_page
 from dimos.core.services import audit_record
 from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.core.workdays import add_working_days
@@ -31,37 +36,59 @@ from dimos.eservices.views.common import answers, base_url, deadline_text, file_
 # --- The queue -------------------------------------------------------------------
 
 
-class QueuePage:
-    """Offset pagination without COUNT(*): one extra row tells whether a next page exists.
+QUEUE_PAGE_SIZE = 25
+STATUS_BADGES = {
+    Status.REJECTED: "badge-bad",
+    Status.ISSUED: "badge-ok",
+    Status.APPROVED: "badge-ok",
+    Status.CLOSED: "badge-ok",
+    Status.AWAITING_CITIZEN: "badge-warn",
+}
 
-    Quacks like a Django ``Page`` for ``includes/pager.html``.
-    """
 
-    size = 25
+@dataclass(frozen=True)
+class QueueRow:
+    """One application of the queue as the strings the page shows, worked out once in Python."""
 
-    def __init__(self, rows: list[Any], number: int) -> None:
-        self.object_list = rows[: self.size]
-        self.number = number
-        self.has_next = len(rows) > self.size
-        self.has_previous = number > 1
-        self.next_page_number = number + 1
-        self.previous_page_number = number - 1
+    url: str
+    protocol: str
+    service: str
+    citizen: str
+    status: str
+    badge: str
+    deadline: str
+    deadline_state: str  # "", "paused", "overdue" or "soon"
+    assignee: str
 
-    def __iter__(self) -> Any:
-        return iter(self.object_list)
 
-    @staticmethod
-    def number_of(raw: str | None) -> int:
-        try:
-            return max(1, min(int(raw or 1), 10_000))
-        except ValueError:
-            return 1
-
-    @classmethod
-    def of(cls, qs: Any, raw: str | None) -> QueuePage:
-        number = cls.number_of(raw)
-        start = (number - 1) * cls.size
-        return cls(list(qs[start : start + cls.size + 1]), number)
+def _queue_rows(applications: list[Any], *, today: date, soon: date) -> list[QueueRow]:
+    labels = choice_labels(Status.choices)  # once for the page, not every label on every row
+    detail = reverse("services:staff_application", args=[0]).removesuffix("0/")
+    titles: dict[int, str] = {}
+    rows = []
+    for a in applications:
+        if a.service_id not in titles:
+            titles[a.service_id] = a.service.title
+        state = ""
+        if a.deadline and a.paused_on:
+            state = "paused"
+        elif a.deadline and a.status in OPEN_STATUSES:
+            state = "overdue" if a.deadline < today else "soon" if a.deadline <= soon else ""
+        assignee = a.assignee.get_full_name() or a.assignee.username if a.assignee_id else "—"
+        rows.append(
+            QueueRow(
+                url=f"{detail}{a.pk}/",
+                protocol=a.protocol_label,
+                service=titles[a.service_id],
+                citizen=a.citizen.get_full_name(),
+                status=labels.get(a.status, a.status),
+                badge=STATUS_BADGES.get(a.status, "badge-info"),
+                deadline=date_format(a.deadline, "SHORT_DATE_FORMAT") if a.deadline else "—",
+                deadline_state=state,
+                assignee=assignee,
+            )
+        )
+    return rows
 
 
 def _department_choice(request: HttpRequest, municipality: Any, handled: set[int]) -> int | None:
@@ -115,29 +142,26 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     counts = selectors.queue_counts(
         municipality=municipality, department_id=department_id, department_ids=scope, today=today
     )
-    page = QueuePage.of(queue, request.GET.get("page"))
-    labels = choice_labels(Status.choices)  # once for the page, not every label on every row
-    for application in page:
-        application.status_label = labels.get(application.status, application.status)
-    if page.object_list:  # citizens' names on the page: the read is an audit event, as for one case
+    applications, page = slice_page(queue, number=page_number(request), size=QUEUE_PAGE_SIZE)
+    if applications:  # citizens' names on the page: the read is an audit event, as for one case
         audit_record(
             action="services.queue_viewed",
             actor=request.user,
             municipality=municipality,
-            new={"department": department_id, "view": view, "applications": [a.pk for a in page]},
+            new={"department": department_id, "view": view, "applications": [a.pk for a in applications]},
         )
     return render(
         request,
         "services/staff/queue.html",
         {
             "page": page,
+            "rows": _queue_rows(
+                applications, today=today, soon=selectors.due_soon_limit(municipality, today)
+            ),
             "view": view,
             "tabs": [(key, label, counts.get(key)) for key, label in QUEUE_VIEWS_LABELS.items()],
             "departments": departments,
             "department_id": department_id,
-            "today": today,
-            "soon": selectors.due_soon_limit(municipality, today),
-            "open_statuses": list(OPEN_STATUSES),
         },
     )
 
