@@ -7,11 +7,12 @@ extra row answers. ``SimplePage`` has the attributes ``includes/pager.html`` rea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 MAX_PAGE = 10_000
 
@@ -59,3 +60,14 @@ def slice_page(rows: Sequence[Any] | Any, *, number: int, size: int) -> tuple[li
     start = (number - 1) * size
     fetched = list(rows[start : start + size + 1])
     return fetched[:size], SimplePage(number=number, has_next=len(fetched) > size)
+
+
+def row_urls(name: str) -> Callable[[int], str]:
+    """The URL of each row's object from its pk, with ``reverse()`` run once for the page.
+
+    ``reverse()`` per row is a noticeable part of a 50-row list; the URL pattern of a
+    ``<int:pk>`` route differs between rows only in the number.
+    """
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker), 1)
+    return lambda pk: f"{head}{pk}{tail}"

@@ -22,7 +22,7 @@ from dimos.core.capabilities import Capability, has_capability
 from dimos.core.forms import run_service
 from dimos.core.i18n import choice_labels
 from dimos.core.models import MunicipalUnit
-from dimos.core.pagination import capped_count, page_number, slice_page
+from dimos.core.pagination import capped_count, page_number, row_urls, slice_page
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
 from dimos.reports import services
 from dimos.reports.constants import Priority, ReportStatus
@@ -114,7 +114,7 @@ def _excerpt(text: str) -> str:
 def _queue_lines(reports: list[Report]) -> list[QueueLine]:
     statuses, priorities = choice_labels(ReportStatus.choices), choice_labels(Priority.choices)
     today = timezone.localdate()
-    detail = reverse("reports:staff_detail", args=[0]).removesuffix("0/")
+    detail = row_urls("reports:staff_detail")
     names: dict[tuple[str, int], str] = {}
 
     def name(kind: str, obj: Any) -> str:
@@ -130,7 +130,7 @@ def _queue_lines(reports: list[Report]) -> list[QueueLine]:
         overdue = bool(report.is_open and report.deadline and report.deadline < today)
         lines.append(
             QueueLine(
-                url=f"{detail}{report.pk}/",
+                url=detail(report.pk),
                 reference=report.reference,
                 address=report.address,
                 excerpt=_excerpt(report.excerpt),

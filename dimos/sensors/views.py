@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dimos.core.capabilities import Capability, has_capability
 from dimos.core.forms import run_service
+from dimos.core.pagination import capped_count, page_number, row_urls, slice_page
 from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.sensors import eaqi, schemas, selectors, services
 from dimos.sensors.charts import line_chart
@@ -308,12 +310,60 @@ def device_list(request: HttpRequest) -> HttpResponse:
         unit_id=unit.pk if unit else None,
         search=data.get("q") or "",
     ).select_related("unit")
-    page = Paginator(qs, REGISTRY_PAGE).get_page(request.GET.get("page"))
+    devices, page = slice_page(qs, number=page_number(request), size=REGISTRY_PAGE)
+    total, more = capped_count(qs)
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": _registry_rows(devices, may_operate=has_capability(request.user, Capability.SENSORS_OPERATE)),
+        "total": total,
+        "more": more,
+        "may_operate": has_capability(request.user, Capability.SENSORS_OPERATE),
+    }
+    return render(request, "sensors/device_list.html", context)
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    """One device of the registry as the strings the page shows, worked out once in Python."""
+
+    url: str
+    edit_url: str
+    name: str
+    ngsi_id: str
+    type: str
+    state: str  # "inactive", "online" or "offline"
+    unit: str
+    department: str
+    dev_eui: str
+    seen: str
+
+
+def _registry_rows(devices: list[Device], *, may_operate: bool) -> list[RegistryRow]:
     now = timezone.now()
-    rows = [
-        {"device": d, "online": selectors.is_online(d, now), "seen": selectors.last_seen(d)} for d in page
-    ]
-    return render(request, "sensors/device_list.html", {"filters": filters, "page": page, "rows": rows})
+    detail, edit = row_urls("sensors:device_detail"), row_urls("sensors:device_edit")
+    types: dict[int, str] = {}
+    rows = []
+    for d in devices:
+        if d.type_id not in types:
+            types[d.type_id] = d.type.name
+        seen = selectors.last_seen(d)
+        state = "inactive" if not d.is_active else "online" if selectors.is_online(d, now) else "offline"
+        rows.append(
+            RegistryRow(
+                url=detail(d.pk),
+                edit_url=edit(d.pk) if may_operate else "",
+                name=d.name or d.code,
+                ngsi_id=d.ngsi_id,
+                type=types[d.type_id],
+                state=state,
+                unit=str(d.unit) if d.unit_id else "—",
+                department=str(d.department) if d.department_id else "—",
+                dev_eui=d.dev_eui or "—",
+                seen=date_format(timezone.localtime(seen), "SHORT_DATETIME_FORMAT") if seen else "—",
+            )
+        )
+    return rows
 
 
 def _device_form(request: HttpRequest, device: Device | None) -> HttpResponse:

@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from dimos.core.exceptions import ValidationFailed
 from dimos.core.forms import run_service
 from dimos.core.i18n import choice_labels
 from dimos.core.models import Department
-from dimos.core.pagination import page_number, slice_page
+from dimos.core.pagination import page_number, row_urls, slice_page
 from dimos.core.services import audit_record
 from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.core.workdays import add_working_days
@@ -63,7 +62,7 @@ class QueueRow:
 
 def _queue_rows(applications: list[Any], *, today: date, soon: date) -> list[QueueRow]:
     labels = choice_labels(Status.choices)  # once for the page, not every label on every row
-    detail = reverse("services:staff_application", args=[0]).removesuffix("0/")
+    detail = row_urls("services:staff_application")
     titles: dict[int, str] = {}
     rows = []
     for a in applications:
@@ -77,7 +76,7 @@ def _queue_rows(applications: list[Any], *, today: date, soon: date) -> list[Que
         assignee = a.assignee.get_full_name() or a.assignee.username if a.assignee_id else "—"
         rows.append(
             QueueRow(
-                url=f"{detail}{a.pk}/",
+                url=detail(a.pk),
                 protocol=a.protocol_label,
                 service=titles[a.service_id],
                 citizen=a.citizen.get_full_name(),
