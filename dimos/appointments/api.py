@@ -83,6 +83,7 @@ class FreeSlotOutSerializer(serializers.Serializer):
 class FreeDayOutSerializer(serializers.Serializer):
     day = serializers.DateField()
     closed_reason = serializers.CharField()
+    closed = serializers.BooleanField(help_text="Closed all day: a holiday, a closure or no opening hours.")
     slots = FreeSlotOutSerializer(many=True)
 
 
@@ -153,6 +154,7 @@ class FreeSlotsApi(APIView):
                 {
                     "day": d.day.isoformat(),
                     "closed_reason": d.closed_reason,
+                    "closed": d.closed,
                     "slots": [
                         {
                             "starts_at": s.starts_at.astimezone(tz).isoformat(),

@@ -48,6 +48,7 @@ class Slot:
 class DaySlots:
     day: dt.date
     closed_reason: str = ""
+    closed: bool = False  # a holiday or closure (with its reason), or no opening hours that weekday
     slots: list[Slot] = field(default_factory=list)
 
 
@@ -141,8 +142,8 @@ def free_slots(
     for day in _grid_cached(
         municipality=municipality, point=point, appointment_type=appointment_type, start=start, days=days
     ):
-        entry = DaySlots(day=day.day, closed_reason=day.closed_reason)
-        if not day.closed_reason and day.day <= last_day:
+        entry = DaySlots(day=day.day, closed_reason=day.closed_reason, closed=day.closed)
+        if not day.closed and day.day <= last_day:
             entry.slots = [slot for slot in day.slots if slot.starts_at >= earliest]
         result.append(entry)
     return result
@@ -228,7 +229,10 @@ def _grid(
         if not reason:
             reason = next((r for f, t, r in closures if f <= day <= t), "")
         if reason:
-            entry.closed_reason = reason
+            entry.closed_reason, entry.closed = reason, True
+            continue
+        if not hours.get(day.weekday()):
+            entry.closed = True
             continue
         if not counters:
             continue

@@ -74,6 +74,7 @@ def _slot_lists(days: list[selectors.DaySlots]) -> list[dict[str, Any]]:
             "day": d.day,
             "label": date_format(d.day, "l j E"),
             "closed_reason": d.closed_reason,
+            "closed": d.closed,
             "times": [
                 {"hhmm": slot.starts_at.astimezone(tz).strftime("%H:%M"), "start": slot.starts_at.isoformat()}
                 for slot in d.slots
@@ -344,6 +345,8 @@ def _day_context(request: HttpRequest) -> dict[str, Any]:
         "prev_day": (day - dt.timedelta(days=1)).isoformat(),
         "next_day": (day + dt.timedelta(days=1)).isoformat(),
         "now": timezone.now(),
+        # The service refuses "served" before the appointment's day: not offered for days ahead.
+        "may_serve": day <= _today(),
     }
 
 

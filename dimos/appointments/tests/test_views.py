@@ -248,3 +248,26 @@ def test_bad_reschedule_times_get_a_message(anon_client, serres, setup, citizen,
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED
     assert Appointment.objects.count() == 1
+
+
+@pytest.mark.parametrize(("days_from_list_day_to_today", "offered"), [(-1, False), (0, True), (1, True)])
+def test_served_is_offered_only_from_the_appointments_day(
+    alice_client, serres, setup, citizen, days_from_list_day_to_today, offered
+):
+    """Tomorrow's appointments get no «Εξυπηρετήθηκε» button (the service would refuse it)."""
+    appointment = _booked(serres, setup, citizen)
+    today = setup.day + dt.timedelta(days=days_from_list_day_to_today)
+    url = reverse("appointments:day_list") + f"?point={setup.point.pk}&date={setup.day.isoformat()}"
+    with mock.patch("dimos.appointments.views._today", return_value=today):
+        page = alice_client.get(url).content.decode()
+    assert appointment.reference in page
+    assert (f"Εξυπηρετήθηκε: {appointment.reference}" in page) is offered
+
+
+def test_a_day_without_opening_hours_says_closed(citizen_client, setup):
+    closed_day = setup.day + dt.timedelta(days=1)
+    setup.point.hours.filter(weekday=closed_day.weekday()).delete()
+    page = citizen_client.get(_slots_url(setup) + f"?from={setup.day.isoformat()}").content.decode()
+    section = page[page.index(f'id="day-{closed_day:%Y%m%d}"') :]
+    section = section[: section.index("</section>")]
+    assert "Κλειστά" in section and "Καμία ελεύθερη ώρα" not in section
