@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dimos.core.capabilities import Capability, has_capability, may_handle_application
 from dimos.core.exceptions import ValidationFailed
 from dimos.core.forms import run_service
-from dimos.core.i18n import choice_labels
+from dimos.core.i18n import bilingual, choice_labels
 from dimos.core.models import Department
 from dimos.core.pagination import page_number, row_urls, slice_page
 from dimos.core.services import audit_record
@@ -60,29 +60,54 @@ class QueueRow:
     assignee: str
 
 
-def _queue_rows(applications: list[Any], *, today: date, soon: date) -> list[QueueRow]:
+QUEUE_ROW_FIELDS = (
+    "pk",
+    "status",
+    "deadline",
+    "paused_on",
+    "service_id",
+    "service__title_el",
+    "service__title_en",
+    "protocol__year",
+    "protocol__number",
+    "citizen__first_name",
+    "citizen__last_name",
+    "assignee_id",
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__username",
+)
+
+
+def _full_name(first: str | None, last: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip()
+
+
+def _queue_rows(applications: list[dict[str, Any]], *, today: date, soon: date) -> list[QueueRow]:
+    """The page's rows from plain values: no model instance is built for a row of text."""
     labels = choice_labels(Status.choices)  # once for the page, not every label on every row
     detail = row_urls("services:staff_application")
-    titles: dict[int, str] = {}
     rows = []
     for a in applications:
-        if a.service_id not in titles:
-            titles[a.service_id] = a.service.title
         state = ""
-        if a.deadline and a.paused_on:
+        if a["deadline"] and a["paused_on"]:
             state = "paused"
-        elif a.deadline and a.status in OPEN_STATUSES:
-            state = "overdue" if a.deadline < today else "soon" if a.deadline <= soon else ""
-        assignee = a.assignee.get_full_name() or a.assignee.username if a.assignee_id else "—"
+        elif a["deadline"] and a["status"] in OPEN_STATUSES:
+            state = "overdue" if a["deadline"] < today else "soon" if a["deadline"] <= soon else ""
+        assignee = "—"
+        if a["assignee_id"]:
+            assignee = (
+                _full_name(a["assignee__first_name"], a["assignee__last_name"]) or a["assignee__username"]
+            )
         rows.append(
             QueueRow(
-                url=detail(a.pk),
-                protocol=a.protocol_label,
-                service=titles[a.service_id],
-                citizen=a.citizen.get_full_name(),
-                status=labels.get(a.status, a.status),
-                badge=STATUS_BADGES.get(a.status, "badge-info"),
-                deadline=date_format(a.deadline, "SHORT_DATE_FORMAT") if a.deadline else "—",
+                url=detail(a["pk"]),
+                protocol=f"{a['protocol__number']}/{a['protocol__year']}" if a["protocol__number"] else "",
+                service=bilingual(a["service__title_el"], a["service__title_en"]),
+                citizen=_full_name(a["citizen__first_name"], a["citizen__last_name"]),
+                status=labels.get(a["status"], a["status"]),
+                badge=STATUS_BADGES.get(a["status"], "badge-info"),
+                deadline=date_format(a["deadline"], "SHORT_DATE_FORMAT") if a["deadline"] else "—",
                 deadline_state=state,
                 assignee=assignee,
             )
@@ -141,13 +166,15 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     counts = selectors.queue_counts(
         municipality=municipality, department_id=department_id, department_ids=scope, today=today
     )
-    applications, page = slice_page(queue, number=page_number(request), size=QUEUE_PAGE_SIZE)
+    applications, page = slice_page(
+        queue.values(*QUEUE_ROW_FIELDS), number=page_number(request), size=QUEUE_PAGE_SIZE
+    )
     if applications:  # citizens' names on the page: the read is an audit event, as for one case
         audit_record(
             action="services.queue_viewed",
             actor=request.user,
             municipality=municipality,
-            new={"department": department_id, "view": view, "applications": [a.pk for a in applications]},
+            new={"department": department_id, "view": view, "applications": [a["pk"] for a in applications]},
         )
     return render(
         request,
