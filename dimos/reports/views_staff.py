@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from dimos.core.capabilities import Capability, has_capability
 from dimos.core.forms import run_service
-from dimos.core.i18n import choice_labels
+from dimos.core.i18n import bilingual, choice_labels
 from dimos.core.models import MunicipalUnit
 from dimos.core.pagination import capped_count, page_number, row_urls, slice_page
 from dimos.core.tenancy import require_municipality, staff_required, tenant_get_or_404
@@ -55,24 +55,6 @@ def _queue_filters(request: HttpRequest) -> dict[str, Any]:
 
 
 QUEUE_PAGE_SIZE = 50
-QUEUE_DEFERRED = (
-    "description",
-    "public_description",
-    "public_address",
-    "attributes",
-    "status_notes",
-    "reporter_name",
-    "reporter_email",
-    "reporter_phone",
-    "device_id",
-    "account_id",
-    "tracking_token",
-    "confirmation_token",
-    "open311_token",
-    "external_ref",
-)
-
-
 EXCERPT_LENGTH = 90
 
 
@@ -111,38 +93,54 @@ def _excerpt(text: str) -> str:
     return text if len(text) < EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
-def _queue_lines(reports: list[Report]) -> list[QueueLine]:
+QUEUE_ROW_FIELDS = (
+    "pk",
+    "address",
+    "excerpt",
+    "status",
+    "priority",
+    "deadline",
+    "is_open",
+    "created_at",
+    "category__name_el",
+    "category__name_en",
+    "unit__name_el",
+    "unit__name_en",
+    "department__name_el",
+    "department__name_en",
+    "external_body__name_el",
+    "external_body__name_en",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+)
+
+
+def _queue_lines(reports: list[dict[str, Any]], *, code: str) -> list[QueueLine]:
+    """The page's rows from plain values: no model instance is built for a row of text."""
     statuses, priorities = choice_labels(ReportStatus.choices), choice_labels(Priority.choices)
     today = timezone.localdate()
     detail = row_urls("reports:staff_detail")
-    names: dict[tuple[str, int], str] = {}
-
-    def name(kind: str, obj: Any) -> str:
-        if obj is None:
-            return ""
-        key = (kind, obj.pk)
-        if key not in names:
-            names[key] = obj.name
-        return names[key]
-
     lines = []
-    for report in reports:
-        overdue = bool(report.is_open and report.deadline and report.deadline < today)
+    for r in reports:
+        handled_by = bilingual(r["department__name_el"] or "", r["department__name_en"]) or bilingual(
+            r["external_body__name_el"] or "", r["external_body__name_en"]
+        )
+        assignee = f"{r['assigned_to__first_name'] or ''} {r['assigned_to__last_name'] or ''}".strip()
         lines.append(
             QueueLine(
-                url=detail(report.pk),
-                reference=report.reference,
-                address=report.address,
-                excerpt=_excerpt(report.excerpt),
-                category=name("category", report.category),
-                unit=name("unit", report.unit) or "—",
-                handled_by=name("department", report.department) or name("body", report.external_body) or "—",
-                status=statuses.get(report.status, report.status),
-                priority=priorities.get(report.priority, ""),
-                deadline=date_format(report.deadline, "SHORT_DATE_FORMAT") if report.deadline else "—",
-                overdue=overdue,
-                age=_age(timezone.localdate(report.created_at), today),
-                assignee=report.assigned_to.get_full_name() if report.assigned_to else "—",
+                url=detail(r["pk"]),
+                reference=f"{code}-{r['pk']}",
+                address=r["address"],
+                excerpt=_excerpt(r["excerpt"] or ""),
+                category=bilingual(r["category__name_el"] or "", r["category__name_en"]),
+                unit=bilingual(r["unit__name_el"] or "", r["unit__name_en"]) or "—",
+                handled_by=handled_by or "—",
+                status=statuses.get(r["status"], r["status"]),
+                priority=priorities.get(r["priority"], ""),
+                deadline=date_format(r["deadline"], "SHORT_DATE_FORMAT") if r["deadline"] else "—",
+                overdue=bool(r["is_open"] and r["deadline"] and r["deadline"] < today),
+                age=_age(timezone.localdate(r["created_at"]), today),
+                assignee=assignee or "—",
             )
         )
     return lines
@@ -156,17 +154,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = staff_queue(municipality, filters)
     # The page shows an excerpt of the description, none of the other long texts and none of
     # the reporter's details: they stay in the database.
-    listed = (
-        rows.defer(*QUEUE_DEFERRED)
-        .annotate(excerpt=Substr("description", 1, EXCERPT_LENGTH + 1))
-        .select_related(None)
-        .select_related("category", "unit", "department", "external_body", "assigned_to")
-    )
+    listed = rows.annotate(excerpt=Substr("description", 1, EXCERPT_LENGTH + 1)).values(*QUEUE_ROW_FIELDS)
     reports, page = slice_page(listed, number=page_number(request), size=QUEUE_PAGE_SIZE)
     total, more = capped_count(rows)
-    for report in reports:
-        report.municipality = municipality  # the request's, not joined again on every row
-    lines = _queue_lines(reports)
+    lines = _queue_lines(reports, code=municipality.code)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
