@@ -13,9 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
-import socket
-import subprocess
 import threading
 import time
 import uuid
@@ -38,11 +35,11 @@ from dimos.sensors.management.commands.sensors_mqtt import Command, consumer_fro
 from dimos.sensors.models import Reading
 from dimos.sensors.mqtt import Consumer
 from dimos.sensors.mqtt.broker import DropWatch, check_queue
+from dimos.sensors.mqtt.testing import LocalBroker, documented_settings, mosquitto_binary
 from dimos.sensors.schemas import parse_time
 from dimos.sensors.tests.test_mqtt import MQTT_URL, Crash, CrashingConsumer, run_in_thread, wait_for
 
 CI = os.environ.get("CI", "").lower() == "true"
-DOCUMENTED = Path(__file__).resolve().parents[3] / "docs" / "deploy" / "mosquitto.conf"
 
 
 def command_options(*args: str) -> dict[str, Any]:
@@ -55,62 +52,18 @@ def tag() -> str:
     return f"dimos-test-mqtt-{uuid.uuid4().hex[:10]}"
 
 
-class Broker:
-    """A Mosquitto of our own on a free port, with the given configuration lines."""
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Any]:
+    started: list[LocalBroker] = []
 
-    def __init__(self, lines: list[str], workdir: Path) -> None:
-        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        if not os.path.exists(binary):
+    def make(lines: list[str]) -> LocalBroker:
+        if mosquitto_binary() is None:
             if CI:
                 pytest.fail("CI=true but the mosquitto binary is missing")
             pytest.skip("needs the mosquitto binary (apt-get install mosquitto), skipped")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"mqtt://127.0.0.1:{self.port}"
-        self.conf = workdir / "mosquitto.conf"
-        self.conf.write_text(
-            "\n".join([*lines, f"persistence_location {workdir}/", f"listener {self.port} 127.0.0.1"])
-            + "\nallow_anonymous true\n"
-        )
-        self.binary = binary
-        self.process: subprocess.Popen | None = None
-        self.start()
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.binary, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        end = time.monotonic() + 10
-        while time.monotonic() < end:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"mosquitto did not start on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
-            self.process = None
-
-
-def documented_settings() -> list[str]:
-    """docs/deploy/mosquitto.conf up to its site-specific part."""
-    text = DOCUMENTED.read_text().split("# --- site")[0]
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[Any]:
-    started: list[Broker] = []
-
-    def make(lines: list[str]) -> Broker:
         workdir = tmp_path / f"broker-{len(started)}"
         workdir.mkdir()
-        started.append(Broker(lines, workdir))
+        started.append(LocalBroker(lines, workdir))
         return started[-1]
 
     yield make
