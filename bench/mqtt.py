@@ -66,6 +66,16 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
     return err.decode(errors="replace")
 
 
+def _end_session(url: str, client_id: str) -> None:
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    parsed = urlparse(url)
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    client.connect(parsed.hostname or "127.0.0.1", parsed.port or 1883, clean_start=True)
+    client.disconnect()
+
+
 def _warnings(stderr: str) -> list[str]:
     return [line.strip()[:300] for line in stderr.splitlines() if line.startswith("WARNING")]
 
@@ -85,7 +95,12 @@ class Publisher:
         self.client.loop_start()
 
     def send(self, messages: list[tuple[str, str]]) -> None:
-        infos = [self.client.publish(topic, body, qos=1) for topic, body in messages]
+        # Packet ids are 16 bits: never more than 50,000 unacknowledged in this client.
+        infos = []
+        for i, (topic, body) in enumerate(messages):
+            if i >= 50_000:
+                infos[i - 50_000].wait_for_publish(300)
+            infos.append(self.client.publish(topic, body, qos=1))
         for info in infos:
             info.wait_for_publish(300)
 
@@ -180,6 +195,8 @@ def _case(name: str, url: str, codes: list[str], total: int, *, kill: bool, memb
     finally:
         publisher.close()
         stderr.extend(_stop(p) for p in procs)
+        for client_id in ids:  # leave no persistent session behind on the broker
+            _end_session(url, client_id)
     return {
         "case": name,
         "messages": total,
