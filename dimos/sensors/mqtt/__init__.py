@@ -430,11 +430,12 @@ class Consumer:
             partial.write_text(json.dumps({**status, "at": time.time()}, sort_keys=True))
             partial.replace(target)
 
-    def _store(self, messages: list[Any]) -> tuple[int, int] | None:
+    def _store(self, messages: list[Any], patience: int = 0) -> tuple[int, int] | None:
         """``store`` that waits out an unreachable or busy database (OperationalError,
         InterfaceError: retried with back-off for as long as the consumer runs). None when
         the consumer stops first: nothing is acknowledged, the broker delivers it again.
-        Any other error (e.g. a DataError from one message) propagates."""
+        With ``patience`` > 0, the error is raised after that many attempts (a batch is then
+        stored message by message, in case its size is the cause). Other errors propagate."""
         attempt = 0
         while True:
             try:
@@ -443,6 +444,8 @@ class Consumer:
             except (OperationalError, InterfaceError):
                 attempt += 1
                 log.exception("%s MQTT messages failed on the database (attempt %s)", len(messages), attempt)
+                if patience and attempt >= patience:
+                    raise
                 pause = min(30.0, 0.2 * 2 ** min(attempt, 8))
                 end = time.monotonic() + pause
                 while time.monotonic() < end:
@@ -451,10 +454,11 @@ class Consumer:
                     time.sleep(0.1)
 
     def process(self, batch: list[Any]) -> None:
-        """Store a batch and acknowledge it after the commit; a batch that fails for another
-        reason than the database's availability is stored message by message."""
+        """Store a batch and acknowledge it after the commit. A batch that fails otherwise,
+        or keeps failing on the database, is stored message by message; a message is
+        dead-lettered only for an error that is not the database's availability."""
         try:
-            outcome = self._store(batch)
+            outcome = self._store(batch, patience=5 if len(batch) > 1 else 0)
         except Exception:
             log.exception("batch of %s failed; storing it message by message", len(batch))
         else:

@@ -37,7 +37,7 @@ from dimos.sensors.mqtt import Consumer
 from dimos.sensors.mqtt.broker import DropWatch, check_queue
 from dimos.sensors.mqtt.testing import LocalBroker, documented_settings, mosquitto_binary
 from dimos.sensors.schemas import parse_time
-from dimos.sensors.tests.test_mqtt import MQTT_URL, Crash, CrashingConsumer, run_in_thread, wait_for
+from dimos.sensors.tests.test_mqtt import MQTT_URL, Crash, CrashingConsumer, Msg, run_in_thread, wait_for
 
 CI = os.environ.get("CI", "").lower() == "true"
 
@@ -305,3 +305,57 @@ def test_drops_and_a_lost_session_are_reported_while_running(broker: Any, caplog
     stop.set()
     thread.join(20)
     assert not errors
+
+
+class Recorder(Consumer):
+    """No network: records what it would acknowledge."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.acked_messages: list[Any] = []
+
+    def _ack(self, messages: list[Any]) -> None:
+        self.acked_messages.extend(messages)
+        self.acked += len(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_outage_acknowledges_nothing_and_dead_letters_nothing(
+    serres: Any, spot: Any, monkeypatch: Any
+) -> None:
+    """Before issue 12, four failed attempts sent the batch message by message, each failure
+    was dead-lettered AND acknowledged: a database restart lost the batch."""
+    from django.db import OperationalError
+
+    import dimos.sensors.mqtt as consumer_module
+
+    real_store = consumer_module.store
+    outage = {"failures": 3}
+
+    def flaky_store(*args: Any, **kwargs: Any) -> Any:
+        if outage["failures"]:
+            outage["failures"] -= 1
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(consumer_module, "store", flaky_store)
+    now = timezone.now()
+    batch = [
+        Msg(
+            "dimos/serres/p-001/up",
+            {"observedAt": (now - timedelta(seconds=s)).isoformat(), "values": {"status": "free"}},
+        )
+        for s in (30, 20, 10)
+    ]
+    consumer = Recorder(client_id=tag())
+    consumer.process(batch)  # waits out three failures (back-off 0.4 + 0.8 + 1.6 s)
+    assert consumer.acked_messages == batch and consumer.stored == 3
+    assert Reading.objects.filter(device=spot).count() == 3
+    assert consumer.status()["dead_letters"] == 0
+    # The database stays down and the consumer is told to stop: nothing acknowledged, nothing lost
+    # (the broker delivers the batch again to the persistent session).
+    outage["failures"] = 10**6
+    stopping = Recorder(client_id=tag())
+    stopping._stop = lambda: True
+    stopping.process(batch)
+    assert stopping.acked_messages == [] and stopping.status()["dead_letters"] == 0
