@@ -108,7 +108,7 @@ def publish(topic_messages: list[tuple[str, Any]]) -> None:
     client.loop_stop()
 
 
-def wait_for(predicate: Any, timeout: float = 20) -> bool:
+def wait_for(predicate: Any, timeout: float = 60) -> bool:
     from django.db import OperationalError
 
     end = time.monotonic() + timeout
@@ -169,7 +169,9 @@ def run_in_thread(consumer: Consumer) -> tuple[threading.Thread, threading.Event
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
-    assert consumer.connected.wait(10), "consumer did not connect"
+    assert consumer.connected.wait(30), "consumer did not connect"
+    # Messages published before the SUBACK would find no subscription: wait for it.
+    assert consumer.subscribed.wait(30), "consumer did not subscribe"
     return thread, stop, errors
 
 

@@ -9,6 +9,16 @@
   A crash before that leaves it unacknowledged, and the broker delivers it again
   to the persistent session (MQTT 5, clean_start=False, session expiry); the
   pipeline's idempotency absorbs the repeat.
+* Defaults that lose nothing against Mosquitto's defaults: Receive Maximum 65,535 (the
+  broker keeps up to that many messages in flight to us, outside its per-client queue of
+  1,000), batches of 1,000 within 0.1 s. The broker settings the consumer still needs, and
+  what it checks and warns about at start, are in ``broker.py`` and docs/deploy/README.md.
+* Horizontal consumers: ``share="group"`` subscribes to ``$share/group/<topic>``; each
+  member has its own client id and persistent session. Mosquitto 2 deals messages round
+  robin to the members' sessions, a dead member's included: what was in flight to it, and
+  its share of what arrives while it is down, wait in its session until it comes back with
+  the same client id (they are not handed to the live member). ``retire()`` takes a member
+  out for good: unsubscribe, drain, end the session.
 * Batching: messages are drained into batches (size or time bound) and stored
   with one pipeline call per municipality.
 * Poison messages (bad JSON, too deeply nested JSON, unknown topic/device, invalid
@@ -16,8 +26,9 @@
   reason and acknowledged, so they never block the stream nor come back after a
   restart. ``Consumer.status()`` gives the counters; the consumer logs them every
   ``status_every`` seconds and can write them to a file for a health check.
-* Reconnects with exponential back-off (paho's reconnect_delay_set), and a batch
-  that fails on the database is retried with back-off, then message by message.
+* Reconnects with exponential back-off (paho's reconnect_delay_set). A database that is
+  down or busy (OperationalError, InterfaceError) is waited out with back-off and nothing
+  is acknowledged meanwhile; a batch that fails otherwise is stored message by message.
 """
 
 from __future__ import annotations
@@ -28,23 +39,22 @@ import queue
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from dimos.core.badinput import JsonTooDeep, json_loads
 from dimos.core.metrics import MQTT_DEAD_LETTERS
-from dimos.core.models import Municipality
 from dimos.sensors import services
-from dimos.sensors.constants import Source
-from dimos.sensors.models import Device, VendorMapping
+from dimos.sensors.mqtt.broker import DROPPED, DropWatch, check_queue
+from dimos.sensors.mqtt.parsing import Parsed, Poison, Resolver, ttn_values
+
+__all__ = ["GENERIC", "TTN", "Consumer", "Parsed", "Poison", "Resolver", "store", "ttn_values"]
 
 log = logging.getLogger("dimos.sensors.mqtt")
 GENERIC = "dimos/+/+/up"
@@ -55,127 +65,6 @@ def _dead_letter(counts: Counter[str], reason: str) -> None:
     """Count one dead-lettered message here (status) and in the metrics (``dimos_mqtt_dead_letters_total``)."""
     counts[reason] += 1
     MQTT_DEAD_LETTERS.labels(reason=reason).inc()
-
-
-class Poison(ValueError):
-    """A message that can never be stored; it is logged and skipped."""
-
-
-@dataclass
-class Parsed:
-    municipality: Municipality
-    reading: services.ReadingIn
-    source: str
-
-
-def ttn_values(mapping: dict[str, Any], decoded: dict[str, Any]) -> dict[str, Any]:
-    """Map a TTN decoded_payload to attributes (``{"key": "attr"}`` or with a scale)."""
-    values: dict[str, Any] = {}
-    for key, target in mapping.items():
-        if key not in decoded:
-            continue
-        value = decoded[key]
-        if isinstance(target, dict):
-            name = target.get("attr", key)
-            scale = target.get("scale")
-            if scale is not None and isinstance(value, int | float) and not isinstance(value, bool):
-                value = round(value * scale, 6)
-        else:
-            name = target
-        values[name] = value
-    return values
-
-
-class Resolver:
-    """Topic → municipality / device / mapping lookups, cached per consumer."""
-
-    def __init__(self, prefix: str = "") -> None:
-        self.prefix = prefix
-        self.municipalities: dict[str, Municipality | None] = {}
-        self.mappings: dict[str, list[VendorMapping]] = {}
-        self.ttn_devices: dict[tuple[int, str], Device | None] = {}
-
-    def municipality(self, slug: str) -> Municipality:
-        if slug not in self.municipalities:
-            self.municipalities[slug] = Municipality.objects.filter(slug=slug, is_active=True).first()
-        found = self.municipalities[slug]
-        if found is None:
-            raise Poison(f"unknown municipality {slug!r}")
-        return found
-
-    def parse(self, topic: str, payload: bytes) -> list[Parsed]:
-        if self.prefix:
-            if not topic.startswith(self.prefix):
-                raise Poison(f"unsupported topic {topic!r}")
-            topic = topic[len(self.prefix) :]
-        parts = topic.split("/")
-        try:
-            body = json_loads(payload)
-        except JsonTooDeep as exc:
-            raise Poison("payload nests too deeply") from exc
-        except ValueError as exc:
-            raise Poison("payload is not JSON") from exc
-        if len(parts) == 4 and parts[0] == "dimos" and parts[3] == "up":
-            municipality = self.municipality(parts[1])
-            items = body if isinstance(body, list) else [body]
-            out = []
-            for item in items:
-                if not isinstance(item, dict):
-                    raise Poison("each reading must be a JSON object")
-                out.append(
-                    Parsed(
-                        municipality,
-                        services.ReadingIn(
-                            device=parts[2], observed_at=item.get("observedAt"), values=item.get("values")
-                        ),
-                        Source.MQTT,
-                    )
-                )
-            return out
-        if len(parts) == 5 and parts[0] == "v3" and parts[2] == "devices" and parts[4] == "up":
-            return [self.parse_ttn(parts[1], parts[3], body)]
-        raise Poison(f"unsupported topic {topic!r}")
-
-    def parse_ttn(self, app_tenant: str, device_id: str, body: Any) -> Parsed:
-        if not isinstance(body, dict):
-            raise Poison("TTN uplink must be an object")
-        ids = body.get("end_device_ids") or {}
-        app_id = (ids.get("application_ids") or {}).get("application_id") or app_tenant.split("@")[0]
-        uplink = body.get("uplink_message") or {}
-        decoded = uplink.get("decoded_payload")
-        if not isinstance(decoded, dict):
-            raise Poison("TTN uplink without decoded_payload")
-        if app_id not in self.mappings:
-            self.mappings[app_id] = list(
-                VendorMapping.objects.select_related("municipality", "type").filter(application_id=app_id)
-            )
-        mappings = self.mappings[app_id]
-        if not mappings:
-            raise Poison(f"no vendor mapping for TTN application {app_id!r}")
-        dev_eui = str(ids.get("dev_eui") or "").upper()
-        for mapping in mappings:
-            key = (mapping.municipality_id, dev_eui or device_id)
-            if key not in self.ttn_devices:
-                qs = Device.objects.select_related("type").filter(municipality_id=mapping.municipality_id)
-                self.ttn_devices[key] = (
-                    qs.filter(dev_eui=dev_eui).first()
-                    if dev_eui
-                    else qs.filter(ttn_device_id=device_id).first()
-                )
-            device = self.ttn_devices[key]
-            if device is not None:
-                received = uplink.get("received_at") or body.get("received_at")
-                return Parsed(
-                    mapping.municipality,
-                    services.ReadingIn(
-                        device=device,
-                        observed_at=received,
-                        values=ttn_values(mapping.mapping, decoded),
-                        key=(dev_eui, uplink.get("f_cnt"), received),
-                    ),
-                    Source.TTN,
-                )
-        raise Poison(f"unknown TTN device {device_id!r}")
 
 
 def store(
@@ -230,17 +119,20 @@ class Consumer:
         client_id: str = "dimos-sensors-ingest",
         topics: tuple[str, ...] = (GENERIC, TTN),
         prefix: str = "",
-        batch_size: int = 500,
-        batch_wait: float = 0.2,
+        share: str = "",
+        batch_size: int = 1000,
+        batch_wait: float = 0.1,
         session_expiry: int = 7 * 24 * 3600,
-        receive_maximum: int | None = None,
+        receive_maximum: int = 65535,
         status_every: float = 60.0,
         status_file: str = "",
     ) -> None:
         parsed = urlparse(url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 1883
+        self.username, self.password = parsed.username, parsed.password
         # A prefix (e.g. "site-a/") namespaces every topic: tests and staging use it.
-        self.topics = tuple(prefix + t for t in topics)
+        self.prefix = prefix
+        self.topics = tuple(f"$share/{share}/{prefix}{t}" if share else prefix + t for t in topics)
         self.batch_size = batch_size
         self.batch_wait = batch_wait
         # C-implemented FIFO: one cheap put per message in paho's network thread.
@@ -253,6 +145,13 @@ class Consumer:
         self.status_every = status_every
         self.status_file = status_file
         self.connected = threading.Event()
+        self.subscribed = threading.Event()
+        self.warnings: list[str] = []
+        self.drops = DropWatch()
+        self._had_session = False
+        self.retiring = False
+        self._stop: Any = lambda: False
+        self._sys_mid: int | None = None
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5, manual_ack=True
         )
@@ -261,11 +160,41 @@ class Consumer:
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = lambda client, userdata, message: self.inbox.put(message)
+        self.client.message_callback_add(
+            DROPPED, lambda c, u, message: self.drops.seen(message.payload, message.retain)
+        )
         self.properties = Properties(PacketTypes.CONNECT)
         self.properties.SessionExpiryInterval = session_expiry
-        # Let the broker keep a whole batch or two in flight while we commit.
-        self.properties.ReceiveMaximum = min(65535, receive_maximum or batch_size * 4)
+        # The broker may keep this many unacknowledged messages in flight to us. Mosquitto
+        # counts its per-client queue limit (max_queued_messages) on top of it, so a high
+        # value is what keeps a burst from being dropped by a broker left at its defaults.
+        self.properties.ReceiveMaximum = max(1, min(65535, receive_maximum))
+
+    def warn(self, message: str) -> None:
+        """A broker limit that can lose messages: logged and kept for ``status()``."""
+        log.warning("MQTT broker check: %s", message)
+        self.warnings.append(message)
+
+    def check_broker(self, *, queue_needed: int) -> None:
+        """Probe the broker's offline queue before consuming (see ``broker.py``)."""
+        if queue_needed <= 0:
+            return
+        warning = check_queue(
+            self.host,
+            self.port,
+            needed=queue_needed,
+            prefix=self.prefix,
+            username=self.username,
+            password=self.password,
+        )
+        if warning:
+            self.warn(warning)
+        else:
+            log.info(
+                "MQTT broker check: the broker queues ≥ %s messages for an offline session", queue_needed
+            )
 
     def _on_connect(
         self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
@@ -273,9 +202,36 @@ class Consumer:
         if reason.is_failure:
             log.warning("MQTT connection refused: %s", reason)
             return
+        max_qos = getattr(properties, "MaximumQoS", 2)
+        if max_qos < 1:
+            self.warn("the broker's Maximum QoS is 0: messages are not redelivered, any crash loses some")
+        if self._had_session and not flags.session_present:
+            self.warn(
+                "the broker no longer had this consumer's session (restarted without "
+                "persistence, or the session expired): messages queued for it are lost"
+            )
+        self._had_session = True
+        if self.retiring:
+            # Nothing new for this member; what its session already holds still comes.
+            client.unsubscribe(list(self.topics))
+            self.connected.set()
+            return
         client.subscribe([(topic, 1) for topic in self.topics])
+        self._sys_mid = client.subscribe(DROPPED, 0)[1]
         log.info("MQTT connected to %s:%s (session present: %s)", self.host, self.port, flags.session_present)
         self.connected.set()
+
+    def _on_subscribe(
+        self, client: mqtt.Client, userdata: Any, mid: int, codes: list, properties: Any
+    ) -> None:
+        if mid == self._sys_mid:  # the $SYS watch: brokers with ACLs may refuse it
+            if codes[0].is_failure:
+                log.info("the broker refused %s: its drops cannot be watched", DROPPED)
+            return
+        for topic, code in zip(self.topics, codes, strict=False):
+            if code.is_failure or code.value < 1:
+                self.warn(f"subscription to {topic} granted {code}: messages can be lost")
+        self.subscribed.set()
 
     def _on_disconnect(
         self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
@@ -329,6 +285,8 @@ class Consumer:
             "dead_letters": sum(self.dead_letters.values()),
             "dead_letters_by_reason": dict(self.dead_letters),
             "queued": self.inbox.qsize(),
+            "broker_dropped_since_start": self.drops.since_start,
+            "broker_warnings": len(self.warnings),
         }
 
     def report(self) -> None:
@@ -341,38 +299,61 @@ class Consumer:
             partial.write_text(json.dumps({**status, "at": time.time()}, sort_keys=True))
             partial.replace(target)
 
-    def process(self, batch: list[Any]) -> None:
-        for attempt in range(4):
+    def _store(self, messages: list[Any], patience: int = 0) -> tuple[int, int] | None:
+        """``store`` that waits out an unreachable or busy database (OperationalError,
+        InterfaceError: retried with back-off for as long as the consumer runs). None when
+        the consumer stops first: nothing is acknowledged, the broker delivers it again.
+        With ``patience`` > 0, the error is raised after that many attempts (a batch is then
+        stored message by message, in case its size is the cause). Other errors propagate."""
+        attempt = 0
+        while True:
             try:
                 close_old_connections()
-                stored, skipped = store(batch, self.resolver, self.dead_letters)
-            except DatabaseError:
-                log.exception("batch of %s failed on the database (attempt %s)", len(batch), attempt + 1)
-                time.sleep(min(10, 0.5 * 2**attempt))
-                continue
-            except Exception:
-                log.exception("batch of %s failed; storing it message by message", len(batch))
-                break
-            self.stored += stored
-            self.skipped += skipped
-            self.after_commit(batch)
-            self._ack(batch)
+                return store(messages, self.resolver, self.dead_letters)
+            except (OperationalError, InterfaceError):
+                attempt += 1
+                log.exception("%s MQTT messages failed on the database (attempt %s)", len(messages), attempt)
+                if patience and attempt >= patience:
+                    raise
+                pause = min(30.0, 0.2 * 2 ** min(attempt, 8))
+                end = time.monotonic() + pause
+                while time.monotonic() < end:
+                    if self._stop():
+                        return None
+                    time.sleep(0.1)
+
+    def process(self, batch: list[Any]) -> None:
+        """Store a batch and acknowledge it after the commit. A batch that fails otherwise,
+        or keeps failing on the database, is stored message by message; a message is
+        dead-lettered only for an error that is not the database's availability."""
+        try:
+            outcome = self._store(batch, patience=5 if len(batch) > 1 else 0)
+        except Exception:
+            log.exception("batch of %s failed; storing it message by message", len(batch))
+        else:
+            if outcome is not None:
+                self.stored += outcome[0]
+                self.skipped += outcome[1]
+                self.after_commit(batch)
+                self._ack(batch)
             return
-        # Isolate: message by message; one that still fails is logged and skipped.
         for message in batch:
             try:
-                stored, skipped = store([message], self.resolver, self.dead_letters)
+                outcome = self._store([message])
             except Exception:
                 log.exception("dead-lettering MQTT message on %s: it could not be stored", message.topic)
                 _dead_letter(self.dead_letters, "unstorable")
-                stored, skipped = 0, 1
-            self.stored += stored
-            self.skipped += skipped
+                outcome = (0, 1)
+            if outcome is None:
+                return
+            self.stored += outcome[0]
+            self.skipped += outcome[1]
             self.after_commit([message])
             self._ack([message])
 
     def run(self, stop: Any) -> None:
         """Consume until ``stop()`` is true."""
+        self._stop = stop
         self.start()
         next_report = time.monotonic() + self.status_every
         try:
@@ -386,4 +367,32 @@ class Consumer:
         finally:
             self.report()
             self.client.disconnect()
+            self.client.loop_stop()
+
+    def retire(self, quiet: float = 3.0) -> None:
+        """Take this member of a shared group out for good: unsubscribe, store what its
+        session still holds (until ``quiet`` seconds pass without a message), end the session."""
+        self.retiring = True
+        self.start()
+        if not self.connected.wait(30):
+            self.client.loop_stop()
+            raise ConnectionError(f"could not reach the broker at {self.host}:{self.port}")
+        last = [time.monotonic()]
+
+        def idle() -> bool:
+            if not self.inbox.empty():
+                last[0] = time.monotonic()
+            return self.inbox.empty() and time.monotonic() - last[0] > quiet
+
+        try:
+            while not idle():
+                batch = self._drain()
+                if batch:
+                    self.process(batch)
+                    last[0] = time.monotonic()
+        finally:
+            self.report()
+            gone = Properties(PacketTypes.DISCONNECT)
+            gone.SessionExpiryInterval = 0
+            self.client.disconnect(properties=gone)
             self.client.loop_stop()
