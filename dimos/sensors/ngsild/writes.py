@@ -56,6 +56,7 @@ def _apply_static(device: Device, parsed: Parsed, *, replace: bool) -> None:
     name = device.attrs.get("name")
     if isinstance(name, dict) and isinstance(name.get("value"), str):
         device.name = name["value"][:200]
+        device.search_text_refresh()  # the batch path writes with bulk_update, which skips save()
     if parsed.has_location:
         device.lat, device.lon = parsed.lat, parsed.lon
     device.modified_at = timezone.now()
@@ -212,7 +213,7 @@ def entities_write(
                 )
     if changed:
         Device.objects.bulk_update(
-            changed, ["attrs", "name", "lat", "lon", "unit", "modified_at"], batch_size=500
+            changed, ["attrs", "name", "search_text", "lat", "lon", "unit", "modified_at"], batch_size=500
         )
     if mode == "replace":
         _reset_missing(to_update)
