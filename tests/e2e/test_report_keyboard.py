@@ -125,3 +125,37 @@ def test_report_submitted_by_keyboard_lands_where_the_pin_was(
     report = in_thread(lambda: Report.objects.get())
     assert (round(report.lat, 4), round(report.lon, 4)) == (41.0857, 23.548)
     assert report.attributes == {"size": "medium"}
+
+
+def test_without_javascript_on_a_phone_two_submits_at_most(
+    live_server: Any, city: Any, open_browser: Any
+) -> None:
+    """Script off, 320 px wide: the questions are on the page, a failed submit keeps every answer,
+    the second submit files the report; its page then says the visitor supports it."""
+    from dimos.reports.models import Report
+
+    page = open_browser()
+    context = page.context.browser.new_context(
+        java_script_enabled=False, viewport={"width": 320, "height": 900}, locale="el-GR"
+    )
+    context.route("http*://*.openstreetmap.org/**", lambda route: route.abort())
+    nojs = context.new_page()
+    nojs.goto(f"{live_server.url}/reports/new/")
+    size = nojs.get_by_label("Πόσο μεγάλη είναι;")
+    expect(size).to_be_visible()
+    nojs.get_by_label("Διεύθυνση").fill("μεραρχιας 12")
+    nojs.get_by_label("Λακκούβα / φθορά οδοστρώματος").check()
+    size.select_option("large")
+    nojs.get_by_label("E-mail").first.fill("phone@example.org")
+    nojs.get_by_role("button", name="Υποβολή αναφοράς").click()  # no description: refused
+    expect(nojs.locator("#error-summary")).to_contain_text("Περιγράψτε το πρόβλημα.")
+    expect(size).to_have_value("large")
+    expect(nojs.get_by_label("Διεύθυνση")).to_have_value("μεραρχιας 12")
+    expect(nojs.get_by_label("Λακκούβα / φθορά οδοστρώματος")).to_be_checked()
+    _shot(nojs, "report-nojs-320-refused")
+    nojs.get_by_label("Περιγραφή").fill("Βαθιά λακκούβα στη διάβαση.")
+    nojs.get_by_role("button", name="Υποβολή αναφοράς").click()
+    nojs.wait_for_url("**/reports/receipt/**")
+    report = in_thread(lambda: Report.objects.get())
+    assert report.attributes == {"size": "large"} and (report.lat, report.lon) == (41.0830, 23.5530)
+    context.close()

@@ -56,10 +56,10 @@ def _apply_static(device: Device, parsed: Parsed, *, replace: bool) -> None:
     name = device.attrs.get("name")
     if isinstance(name, dict) and isinstance(name.get("value"), str):
         device.name = name["value"][:200]
-        device.search_text_refresh()  # the batch path writes with bulk_update, which skips save()
     if parsed.has_location:
         device.lat, device.lon = parsed.lat, parsed.lon
     device.modified_at = timezone.now()
+    device.search_text_refresh()  # the batch paths write with bulk_create/bulk_update, which skip save()
 
 
 def _via(credential: Credential | None) -> dict[str, Any]:

@@ -50,6 +50,8 @@ def test_the_registry_page_finds_the_unaccented_capitals(operator_client: Any, s
 def test_a_rename_over_ngsi_ld_is_searchable(serres: Any, token: str) -> None:
     api = Api(token)
     assert api.post("/entityOperations/create/", [spot(1)]).status_code == 201
+    # Created in a batch (bulk_create, no save()): found by its id all the same.
+    assert selectors.device_registry(serres, search="SERRES-001").get().ngsi_id == spot(1)["id"]
     renamed = [{"id": spot(1)["id"], "name": {"type": "Property", "value": "Θέση Πλατείας Εμπορίου"}}]
     assert api.post("/entityOperations/update", renamed).status_code == 204
     assert names(serres, "πλατειας εμποριου") == {"Θέση Πλατείας Εμπορίου"}

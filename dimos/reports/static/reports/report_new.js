@@ -186,6 +186,10 @@
     if (!code || !latInput.value || !lonInput.value) { nearby.innerHTML = ""; document.getElementById("nearby_checked").value = ""; return; }
     var url = form.dataset.nearbyUrl + "?category=" + encodeURIComponent(code) + "&lat=" + latInput.value + "&lon=" + lonInput.value;
     fetch(url).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+      // The fresh list replaces the one the server showed after a submit (the same ids twice
+      // would be duplicate ids).
+      var first = document.getElementById("nearby-first");
+      if (first) { first.remove(); }
       nearby.innerHTML = html;
       // The citizen has now seen the nearby reports (if any): no second check on submit.
       document.getElementById("nearby_checked").value = "1";
