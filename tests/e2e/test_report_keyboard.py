@@ -105,6 +105,13 @@ def test_the_place_is_chosen_by_keyboard_alone(live_server: Any, city: Any, open
     # The zoom buttons are named by their translated titles.
     expect(page.get_by_role("button", name="Μεγέθυνση")).to_be_visible()
 
+    # A street typed in full, without accents, places the pin without choosing a suggestion.
+    address.fill("")
+    address.focus()
+    page.keyboard.type("ΜΕΓΑΛΟΥ ΑΛΕΞΑΝΔΡΟΥ 3")
+    expect(lat).to_have_value("41.089000")
+    expect(lon).to_have_value("23.544000")
+
 
 def test_report_submitted_by_keyboard_lands_where_the_pin_was(
     live_server: Any, city: Any, open_browser: Any

@@ -106,6 +106,10 @@
   var address = document.getElementById("id_address"), listbox = document.getElementById("address-options");
   var count = document.getElementById("address-count");
   var timer = null, options = [], active = -1, en = document.documentElement.lang === "en";
+  // The server's normalisation (core/greek.py) in a line: no accents, lower case, final sigma as σ.
+  function plain(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/ς/g, "σ").replace(/\s+/g, " ");
+  }
   function closeList() {
     listbox.hidden = true; listbox.innerHTML = ""; options = []; active = -1;
     address.setAttribute("aria-expanded", "false"); address.removeAttribute("aria-activedescendant");
@@ -135,6 +139,14 @@
     });
     listbox.hidden = !options.length;
     address.setAttribute("aria-expanded", options.length ? "true" : "false");
+    // A street typed in full (accents and case aside) places the pin without choosing it.
+    var typed = plain(address.value.trim().replace(/\s*\d+\w*$/, ""));
+    streets.forEach(function (s) {
+      if (plain(s.name) === typed) {
+        setPoint(s.lat, s.lon, s.name);
+        if (map) { map.setView([s.lat, s.lon], 17); }
+      }
+    });
     count.textContent = options.length
       ? (en ? options.length + " streets found; use the arrow keys to choose." : "Βρέθηκαν " + options.length + " οδοί· επιλέξτε με τα βέλη.")
       : "";
