@@ -21,6 +21,25 @@ def normalize_greek(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", stripped).casefold().split())
 
 
+# The Latin key each Greek letter sits on in the standard Greek keyboard layout (ELOT 928):
+# a code typed with the keyboard left in Greek («σερ-000017») is the Latin code meant (SER-000017).
+_GREEK_KEYS = str.maketrans(
+    "αβψδεφγηιξκλμνοπρστθωςχυζΑΒΨΔΕΦΓΗΙΞΚΛΜΝΟΠΡΣΤΘΩΧΥΖ",
+    "abcdefghijklmnoprstuvwxyzabcdefghijklmnoprstuvxyz",
+)
+
+
+def latin_keys(text: str) -> str:
+    """What ``text`` would have been had the keyboard been in Latin: «σερ-000017» → «ser-000017».
+
+    Accents go first, so «ΣΕΡ» and «σέρ» give the same answer; final sigma is the W key.
+    Characters that are not Greek letters stay as they are (lower-cased).
+    """
+    decomposed = unicodedata.normalize("NFD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.translate(_GREEK_KEYS).lower().split())
+
+
 def is_valid_afm(value: str) -> bool:
     """Greek tax number: 9 digits, weighted mod-11 check digit; all zeros is invalid."""
     if not isinstance(value, str) or len(value) != 9 or not value.isdigit() or value == "0" * 9:

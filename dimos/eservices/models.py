@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dimos.core.i18n import localized
 from dimos.core.models import Department, HistoryEntry, TenantModel
+from dimos.core.search import SearchTextMixin
 from dimos.eservices.constants import (
     DEFAULT_DEADLINE_DAYS,
     DeadlineKind,
@@ -20,8 +21,11 @@ from dimos.eservices.constants import (
 )
 
 
-class Service(TenantModel):
+class Service(SearchTextMixin, TenantModel):
     """One entry of a municipality's catalogue, with its application form as data."""
+
+    # What the catalogue's search box looks at, in both languages (``core.search``).
+    SEARCH_FIELDS = ("title_el", "title_en", "description_el", "description_en")
 
     slug = models.SlugField(_("κωδικός"), max_length=80)
     title_el = models.CharField(_("τίτλος (ελληνικά)"), max_length=200)

@@ -13,13 +13,19 @@ from django.utils import timezone
 
 from dimos.core.capabilities import ROLE_CAPABILITIES, Capability, has_capability
 from dimos.core.models import Department, Municipality
+from dimos.core.search import search_q
 from dimos.core.workdays import add_working_days
 from dimos.eservices.constants import ACTIVE_STATUSES, DUE_SOON_WORKING_DAYS, OPEN_STATUSES, Status
 from dimos.eservices.models import Application, ApplicationEvent, IssuedDocument, ProtocolEntry, Service
 
 
-def service_list(*, municipality: Municipality, include_inactive: bool = False) -> QuerySet[Service]:
+def service_list(
+    *, municipality: Municipality, include_inactive: bool = False, query: str = ""
+) -> QuerySet[Service]:
+    """The catalogue; ``query`` is accent- and case-blind over titles and descriptions, in both languages."""
     qs = Service.objects.filter(municipality=municipality).select_related("department")
+    if query.strip():
+        qs = qs.filter(search_q(query))
     return qs if include_inactive else qs.filter(is_active=True)
 
 

@@ -33,7 +33,7 @@ class ReportForm(AccessibleForm):
         required=False,
         max_length=200,
         help_text=_("Γράψτε την οδό (π.χ. Μεραρχίας 12) αν δεν θέλετε να δείξετε το σημείο στον χάρτη."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "street-list"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     category = forms.CharField(
         label=_("Κατηγορία"), max_length=60, error_messages={"required": _("Επιλέξτε κατηγορία.")}
@@ -66,6 +66,8 @@ class ReportForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.section_errors: dict[str, str] = {}
+        # The chosen category's questions with a problem, by question code (shown at each question).
+        self.question_errors: dict[str, str] = {}
         super().__init__(*args, **kwargs)
 
     def add_service_errors(self, exc: ApplicationError) -> None:
@@ -75,7 +77,9 @@ class ReportForm(AccessibleForm):
             if target in self.fields:
                 self.add_error(target, messages)
             elif key.startswith("attribute["):
-                self.section_errors["attributes"] = " ".join(messages)
+                self.question_errors[key.removeprefix("attribute[").removesuffix("]")] = " ".join(
+                    str(m) for m in messages
+                )
             else:
                 section = target if target in ("location", "photos") else "form"
                 self.section_errors[section] = " ".join(messages)

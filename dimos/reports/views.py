@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from dimos.core.forms import run_service
 from dimos.core.tenancy import require_municipality, tenant_get_or_404
-from dimos.reports import services
+from dimos.reports import report_form, services
 from dimos.reports.constants import ReportStatus
 from dimos.reports.forms import FeedbackForm
-from dimos.reports.models import Report, ReportPhoto
+from dimos.reports.models import Report, ReportFollower, ReportPhoto
 
 
 def _public_report(request: HttpRequest, pk: int) -> Report:
@@ -33,8 +33,12 @@ def _report_context(report: Report) -> dict:
 
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public page of a report; a visitor who supports it sees so, with a way to stop updates
+    (the page differs per visitor: it is never cached)."""
     report = _public_report(request, pk)
-    return render(request, "reports/detail.html", _report_context(report))
+    context = _report_context(report)
+    context["supporter"] = report_form.supporter_of(request, report)
+    return render(request, "reports/detail.html", context)
 
 
 def public_photo(request: HttpRequest, pk: int, photo_pk: int, size: str) -> FileResponse:
@@ -114,10 +118,16 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     municipality = require_municipality(request)
     if request.method == "POST":
+        follower = ReportFollower.objects.filter(municipality=municipality, unsubscribe_token=token).first()
         done = run_service(
             lambda: services.follower_unsubscribe(municipality=municipality, token=token), request=request
         )
         if done is None:  # the reason is in the page's messages
             return render(request, "reports/message.html", status=404)
+        if follower is not None and request.POST.get("from") == "report":
+            # «Stop updates» on the report's own page: back to it, which offers support again.
+            report_form.forget_support(request, follower.report_id)
+            messages.success(request, _("Δεν θα λαμβάνετε άλλες ενημερώσεις για αυτή την αναφορά."))
+            return redirect("reports:detail", pk=follower.report_id)
         return render(request, "reports/message.html", {"message": _("Δεν θα λαμβάνετε άλλες ενημερώσεις.")})
     return render(request, "reports/unsubscribe.html", {"token": token})

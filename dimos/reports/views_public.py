@@ -24,7 +24,7 @@ from dimos.core.exceptions import ApplicationError
 from dimos.core.forms import run_service
 from dimos.core.models import MunicipalUnit
 from dimos.core.tenancy import require_municipality, tenant_get_or_404
-from dimos.reports import classifier, services
+from dimos.reports import classifier, report_form, services
 from dimos.reports.cache import cached_response, snap_bbox
 from dimos.reports.constants import CLOSED_STATUSES, OPEN_STATUSES, ReportStatus
 from dimos.reports.forms import ReportForm, SupportForm
@@ -37,43 +37,33 @@ from dimos.reports.selectors import (
 )
 
 
-def _grouped(municipality: Any) -> list[tuple[CategoryGroup, list[Category]]]:
+def _grouped(categories: list[Category]) -> list[tuple[CategoryGroup, list[Category]]]:
     groups: dict[int, tuple[CategoryGroup, list[Category]]] = {}
-    for category in categories_active(municipality).prefetch_related("attributes"):
+    for category in categories:
         groups.setdefault(category.group_id, (category.group, []))[1].append(category)
     return list(groups.values())
 
 
-def _attribute_answers(request: HttpRequest, category_code: str) -> dict[str, Any]:
-    """The answers to the chosen category's questions (inputs named ``attr-<category>-<question>``)."""
-    prefix = f"attr-{category_code}-"
-    answers: dict[str, Any] = {}
-    for key in request.POST:
-        if key.startswith(prefix):
-            values = request.POST.getlist(key)
-            answers[key.removeprefix(prefix)] = values if len(values) > 1 else values[0]
-    return answers
-
-
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
+    """The citizen's report. Without JavaScript too: every category's questions are on the page,
+    and a failed submit comes back with every answer kept and every problem (photos included)
+    beside its part of the page."""
     municipality = require_municipality(request)
     user = request.user if request.user.is_authenticated else None
     initial = {}
     if user is not None:
         initial = {"name": user.get_full_name(), "email": user.email, "phone": getattr(user, "phone", "")}
     form = ReportForm(request.POST or None, initial=initial)
-    context: dict[str, Any] = {
-        "form": form,
-        "selected": request.POST.get("category", ""),
-        "posted": request.POST,
-    }
+    selected = request.POST.get("category", "")
+    context: dict[str, Any] = {"form": form, "selected": selected}
+    photos = request.FILES.getlist("photos")
     status = 200
     if request.method == "POST":
         status = 400
+        answers = report_form.question_answers(request.POST, selected)
         if form.is_valid():
             data = form.cleaned_data
-            photos = request.FILES.getlist("photos")
             try:
                 intake = services.report_intake(
                     municipality=municipality,
@@ -90,7 +80,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                         show_name=bool(data.get("show_name")),
                         language=(get_language() or "el")[:2],
                     ),
-                    attributes=_attribute_answers(request, data["category"]),
+                    attributes=answers,
                     photos=photos,
                     # Without the page's script the citizen has not seen nearby reports yet:
                     # they are shown once before a possible duplicate is created.
@@ -106,14 +96,28 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     request.session["reports_receipt"] = intake.report.pk
                     return redirect("reports:receipt", token=intake.report.tracking_token)
                 status = 200
-                context.update(
-                    {
-                        "nearby_found": intake.nearby,
-                        "nearby_category": intake.category,
-                        "photos_dropped": bool(photos),
-                    }
-                )
-    context.update({"groups": _grouped(municipality), "extra_errors": form.section_errors})
+                context.update({"nearby_found": intake.nearby, "nearby_category": intake.category})
+        # The service stops at its first problem: a failed submit shows the questions' and the
+        # photos' problems too, so that one more submit is enough.
+        if not form.question_errors:
+            form.question_errors = report_form.question_problems(municipality, selected, answers)
+        if photos and "photos" not in form.section_errors:
+            problems = report_form.photo_problems(photos, anonymous=user is None)
+            if problems:
+                form.section_errors["photos"] = " ".join(problems)
+        if photos:
+            # A browser never sends a file twice: say which ones to attach again.
+            context["photos_again"] = [getattr(p, "name", "") for p in photos]
+    categories = list(categories_active(municipality).select_related("group").prefetch_related("attributes"))
+    context.update(
+        {
+            "groups": _grouped(categories),
+            "question_groups": report_form.question_groups(
+                categories, request.POST if request.method == "POST" else None, selected, form.question_errors
+            ),
+            "extra_errors": form.section_errors,
+        }
+    )
     return render(request, "reports/new.html", context, status=status)
 
 
@@ -180,6 +184,7 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
     )
     if follower is not None:
+        report_form.remember_support(request, follower)
         messages.success(
             request, _("Ευχαριστούμε! Καταγράφηκε ότι έχετε το ίδιο πρόβλημα και θα λαμβάνετε ενημερώσεις.")
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dimos.core.models import HistoryEntry, MunicipalUnit, TenantModel
+from dimos.core.search import SearchTextMixin
 from dimos.schools.constants import (
     AssetStatus,
     BorrowerKind,
@@ -85,7 +86,9 @@ class SchoolYear(TenantModel):
         return f"{self.school} {self.year}–{(self.year + 1) % 100:02d}"
 
 
-class EquipmentCategory(TenantModel):
+class EquipmentCategory(SearchTextMixin, TenantModel):
+    SEARCH_FIELDS = ("name", "code")  # the inventory search finds assets by their category
+
     code = models.SlugField(_("κωδικός"), max_length=40)
     name = models.CharField(_("ονομασία"), max_length=120)
 
@@ -101,7 +104,9 @@ class EquipmentCategory(TenantModel):
         return self.name
 
 
-class EquipmentModel(TenantModel):
+class EquipmentModel(SearchTextMixin, TenantModel):
+    SEARCH_FIELDS = ("manufacturer", "name", "code")  # the inventory search finds assets by their model
+
     category = models.ForeignKey(
         EquipmentCategory, on_delete=models.PROTECT, related_name="models", verbose_name=_("κατηγορία")
     )

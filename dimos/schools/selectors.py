@@ -10,7 +10,9 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from dimos.core.greek import latin_keys
 from dimos.core.models import Municipality
+from dimos.core.search import search_words
 from dimos.schools.constants import COUNTED_STATUSES, OPEN_REPAIR_STATUSES, AssetStatus, LoanStatus
 from dimos.schools.models import (
     Asset,
@@ -176,8 +178,23 @@ def overdue_loans(*, municipality: Municipality, today: date | None = None) -> A
 
 
 def asset_search(qs: Any, *, q: str = "", status: str = "", school: str = "", category: str = "") -> Any:
+    """The inventory's filters. ``q`` is accent- and case-blind and looks at the tag, the serial
+    number, the model (manufacturer, name) and the category; a tag or serial typed with the keyboard
+    left in Greek («σερ-000017») is read as the Latin keys it was typed on (SER-000017)."""
+    q = q.strip()
     if q:
-        qs = qs.filter(Q(tag__icontains=q) | Q(serial__icontains=q) | Q(model__name__icontains=q))
+        keys = latin_keys(q)
+        by_words = Q()
+        for word in search_words(q):
+            # Every word somewhere: «φορητος dell» is a Dell of the laptops category.
+            by_words &= Q(model__search_text__contains=word) | Q(model__category__search_text__contains=word)
+        qs = qs.filter(
+            Q(tag__icontains=q)
+            | Q(serial__icontains=q)
+            | Q(tag__icontains=keys)
+            | Q(serial__icontains=keys)
+            | by_words
+        )
     if status:
         qs = qs.filter(status=status)
     if school.isdigit():

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dimos.core.i18n import BilingualNameMixin
 from dimos.core.models import Department, HistoryEntry, MunicipalUnit, TenantModel
+from dimos.core.search import SearchTextMixin
 from dimos.sensors.constants import AlarmStatus, CredentialScope, Direction, RuleKind, Source
 
 
@@ -41,7 +42,10 @@ class DeviceType(BilingualNameMixin, models.Model):
         return self.name
 
 
-class Device(TenantModel):
+class Device(SearchTextMixin, TenantModel):
+    # What the registry's search box looks at (accent- and case-blind, ``core.search``).
+    SEARCH_FIELDS = ("name", "group", "code", "ngsi_id", "ttn_device_id")
+
     type = models.ForeignKey(
         DeviceType, on_delete=models.PROTECT, related_name="devices", verbose_name=_("τύπος")
     )

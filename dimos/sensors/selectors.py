@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dimos.core.models import Municipality
+from dimos.core.search import search_q
 from dimos.sensors.constants import AlarmStatus
 from dimos.sensors.models import Alarm, Device, DeviceType, Reading
 
@@ -43,7 +44,9 @@ def device_registry(
     now: datetime | None = None,
 ) -> QuerySet[Device]:
     """The operator's device list: filters by type, online/offline/inactive, municipal unit and a
-    search over name, NGSI-LD id, DevEUI and TTN device id (devices of ONE municipality)."""
+    search over name, place, NGSI-LD id, DevEUI and TTN device id (devices of ONE municipality).
+
+    The search is accent- and case-blind (``core.search``): «πλατεια» finds «Πλατεία»."""
     qs = devices(municipality, type_code or None).order_by("ngsi_id")
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
@@ -63,12 +66,7 @@ def device_registry(
     search = search.strip()
     if search:
         compact = re.sub(r"[\s:-]", "", search).upper()
-        match = (
-            Q(name__icontains=search)
-            | Q(ngsi_id__icontains=search)
-            | Q(code__icontains=search)
-            | Q(ttn_device_id__icontains=search)
-        )
+        match = search_q(search)
         if compact:
             match |= Q(dev_eui__contains=compact)
         qs = qs.filter(match)

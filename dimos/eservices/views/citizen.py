@@ -29,13 +29,16 @@ from dimos.eservices.views.common import answers, deadline_text, file_response
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     municipality = require_municipality(request)
-    items = list(selectors.service_list(municipality=municipality))
+    query = request.GET.get("q", "").strip()[:100]
+    items = list(selectors.service_list(municipality=municipality, query=query))
     return render(
         request,
         "services/catalogue.html",
         {
             "local": [s for s in items if not s.is_external],
             "external": [s for s in items if s.is_external],
+            "query": query,
+            "found": len(items),
         },
     )
 

@@ -59,6 +59,7 @@ def _apply_static(device: Device, parsed: Parsed, *, replace: bool) -> None:
     if parsed.has_location:
         device.lat, device.lon = parsed.lat, parsed.lon
     device.modified_at = timezone.now()
+    device.search_text_refresh()  # the batch paths write with bulk_create/bulk_update, which skip save()
 
 
 def _via(credential: Credential | None) -> dict[str, Any]:
@@ -212,7 +213,7 @@ def entities_write(
                 )
     if changed:
         Device.objects.bulk_update(
-            changed, ["attrs", "name", "lat", "lon", "unit", "modified_at"], batch_size=500
+            changed, ["attrs", "name", "search_text", "lat", "lon", "unit", "modified_at"], batch_size=500
         )
     if mode == "replace":
         _reset_missing(to_update)

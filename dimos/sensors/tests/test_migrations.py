@@ -63,3 +63,27 @@ def test_alarm_events_get_the_municipality_of_their_alarm(serres: Any, irakleia:
         assert set(events.values_list("municipality_id", flat=True)) == {alarm.municipality_id}
     field = AlarmEvent._meta.get_field("municipality")
     assert not field.null
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("newest_schema_afterwards")
+def test_devices_made_before_the_search_column_are_found_after_it(serres: Any) -> None:
+    """Migration 0009 fills the normalised search text of the devices that were already there."""
+    device_types_sync()
+    apps = migrate([("sensors", "0008_credential_scopes")])
+    try:
+        DeviceType = apps.get_model("sensors", "DeviceType")
+        Device = apps.get_model("sensors", "Device")
+        Device.objects.create(
+            municipality_id=serres.pk,
+            type=DeviceType.objects.get(code="WasteContainer"),
+            ngsi_id="urn:ngsi-ld:WasteContainer:old-1",
+            code="old-1",
+            name="Κάδος Πλατεία Ελευθερίας",
+        )
+    finally:
+        apps = migrate([("sensors", "0009_search_text")])
+    Device = apps.get_model("sensors", "Device")
+    assert Device.objects.get(code="old-1").search_text == (
+        "καδοσ πλατεια ελευθεριασ old-1 urn:ngsi-ld:wastecontainer:old-1"
+    )
