@@ -147,3 +147,18 @@ def test_no_template_or_kit_glues_a_case_to_the_nominative() -> None:
         if pattern.search(path.read_text(encoding="utf-8", errors="ignore"))
     ]
     assert offenders == []
+
+
+def test_the_admin_edits_the_cases_and_a_department_signatory(
+    bob: Any, serres: Any, serres_department: Any
+) -> None:
+    from django.urls import reverse
+
+    from dimos.core.testing import SERRES_HOST, client_for
+
+    client = client_for(bob, SERRES_HOST)
+    page = client.get(reverse("admin:core_department_change", args=[serres_department.pk])).content.decode()
+    assert 'name="signatory_name"' in page and 'name="signatory_capacity"' in page
+    # The municipal administrator corrects the cases of their own municipality.
+    html = client.get(reverse("admin:core_municipality_change", args=[serres.pk])).content.decode()
+    assert 'name="name_genitive"' in html and 'name="name_accusative"' in html
