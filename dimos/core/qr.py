@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 
 def qr_svg(data: str, *, scale: int = 4, title: str = "") -> str:

@@ -86,8 +86,8 @@ def assert_accessible_pdf(
         with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
             handle.write(data)
             handle.flush()
-            info = subprocess.run(  # noqa: S603
-                ["pdfinfo", handle.name],  # noqa: S607
+            info = subprocess.run(
+                ["pdfinfo", handle.name],
                 capture_output=True,
                 text=True,
                 check=True,

@@ -200,7 +200,7 @@ def labels_pdf(assets: list[Asset], *, municipality: Any, base_url: str) -> byte
         )
     return pdf.render_pdf(
         "schools/pdf/labels.html",
-        {"rows": [(labels[i : i + 3] + [None, None])[:3] for i in range(0, len(labels), 3)]},
+        {"rows": [([*labels[i : i + 3], None, None])[:3] for i in range(0, len(labels), 3)]},
         municipality=municipality,
         title=_("Ετικέτες παγίων"),
         subtitle=_("Ετικέτες παγίων σχολείων"),

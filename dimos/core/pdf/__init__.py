@@ -104,7 +104,9 @@ def render_pdf(
                 "title": title,
                 "subtitle": subtitle,
                 "municipality": municipality,
-                "municipality_upper": greek_upper(municipality.name_el if lang == "el" else municipality.name_en),
+                "municipality_upper": greek_upper(
+                    municipality.name_el if lang == "el" else municipality.name_en
+                ),
                 "brand": getattr(municipality, "primary_colour", "") or "#003476",
                 "contact": contact,
                 "landscape": landscape,

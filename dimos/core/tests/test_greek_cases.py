@@ -137,9 +137,7 @@ def test_no_template_or_kit_glues_a_case_to_the_nominative() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    pattern = re.compile(
-        r"(του|στον|τον|στο δημοτολόγιο του)\s+\{\{\s*municipality(\.name_el)?\s*\}\}"
-    )
+    pattern = re.compile(r"(του|στον|τον|στο δημοτολόγιο του)\s+\{\{\s*municipality(\.name_el)?\s*\}\}")
     offenders = [
         str(path.relative_to(root))
         for suffix in ("*.txt", "*.html", "*.json")

@@ -39,7 +39,9 @@ def test_proposal_pdf_is_tagged_greek(w, bob_client) -> None:
 def test_proposal_pdf_in_english_is_tagged_english(w, bob_client) -> None:
     bob_client.cookies["dimos_language"] = "en"
     response = bob_client.get(reverse("schools:proposal_pdf", args=[w.proposal.pk, 1]))
-    assert_accessible_pdf(response.content, lang="en", texts=["MUNICIPALITY OF SERRES", "Breakdown by school"])
+    assert_accessible_pdf(
+        response.content, lang="en", texts=["MUNICIPALITY OF SERRES", "Breakdown by school"]
+    )
 
 
 def test_labels_pdf_is_tagged_and_each_qr_has_alt_text(w, bob_client) -> None:
