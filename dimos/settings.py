@@ -253,6 +253,9 @@ SMS_BACKEND = env_str("SMS_BACKEND", "dimos.core.sms.ConsoleSmsBackend")
 # means such requests get a 404.
 DIMOS_DEFAULT_MUNICIPALITY = env_str("DIMOS_DEFAULT_MUNICIPALITY", "serres")
 DIMOS_PUBLIC_BASE_URL = env_str("DIMOS_PUBLIC_BASE_URL", "")
+# Without a base URL, links in e-mails are http(s)://<first host name>[:port]; the
+# port is this one (0: none). ``demo_serve`` sets it to the port it listens on.
+DIMOS_PUBLIC_PORT = env_int("DIMOS_PUBLIC_PORT", 0, minimum=0)
 # Open311 POST requests per hour, per client address and per API key (dimos/reports/throttle.py).
 OPEN311_POSTS_PER_ADDRESS_PER_HOUR = env_int("OPEN311_POSTS_PER_ADDRESS_PER_HOUR", 60, minimum=1)
 OPEN311_POSTS_PER_KEY_PER_HOUR = env_int("OPEN311_POSTS_PER_KEY_PER_HOUR", 600, minimum=1)

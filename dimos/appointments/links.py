@@ -8,7 +8,6 @@ useless anyway once the appointment is no longer live.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from dimos.appointments.constants import MANAGE_LINK_MAX_AGE_DAYS, MANAGE_LINK_SALT
 from dimos.appointments.models import Appointment
 from dimos.core.exceptions import ValidationFailed
+from dimos.core.links import public_url
 from dimos.core.models import Municipality
 
 
@@ -55,15 +55,6 @@ def manage_token_read(token: str, *, municipality: Municipality) -> Appointment:
             _("Ο σύνδεσμος δεν αντιστοιχεί σε ραντεβού αυτού του δήμου."), code="link_invalid"
         )
     return appointment
-
-
-def public_url(municipality: Municipality, path: str) -> str:
-    """An absolute URL on the municipality's own host, for e-mails."""
-    base = settings.DIMOS_PUBLIC_BASE_URL.rstrip("/")
-    if not base:
-        host = (municipality.hostnames or ["localhost"])[0]
-        base = f"{'http' if settings.DEBUG else 'https'}://{host}"
-    return base + path
 
 
 def manage_url(appointment: Appointment) -> str:

@@ -162,7 +162,7 @@ class MunicipalUnitAdmin(TenantAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(TenantAdmin):
-    list_display = ["name_el", "code", "parent", "email"]
+    list_display = ["name_el", "code", "parent", "email", "signatory_name"]
     search_fields = ["name_el", "code"]
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from dimos.core.bootstrap_sections import SECTIONS, KitContext
 from dimos.core.exceptions import ApplicationError
+from dimos.core.greek import greek_name_cases
 from dimos.core.models import Municipality, MunicipalUnit
 from dimos.core.services import audit_record
 
@@ -150,6 +151,8 @@ def municipality_bootstrap(
     units: Iterable[Mapping[str, Any]] = (),
     kits: Iterable[str | Path] = (),
     profile: Mapping[str, Any] | None = None,
+    name_genitive: str = "",
+    name_accusative: str = "",
     actor: Any = None,
 ) -> Municipality:
     """Create (or complete) a municipality and apply starter kits to it, atomically.
@@ -173,6 +176,11 @@ def municipality_bootstrap(
         raise ApplicationError(_("Μη έγκυρο κέντρο (γεωγραφικό πλάτος, μήκος)."), field="centre_lat")
     if boundary is not None and boundary.get("type") not in ("Polygon", "MultiPolygon"):
         raise ApplicationError(_("Το όριο πρέπει να είναι GeoJSON Polygon ή MultiPolygon."), field="boundary")
+    # The cases Greek sentences need («του Δήμου Σερρών», «στον Δήμο Σερρών»):
+    # what the caller confirmed, else the suggestion (``greek_name_cases``).
+    genitive, accusative = greek_name_cases(name_el)
+    name_genitive = " ".join(name_genitive.split()) or genitive
+    name_accusative = " ".join(name_accusative.split()) or accusative
     loaded = [kit_load(k) for k in kits]
     units = list(units)
     for index, unit in enumerate(units):
@@ -187,6 +195,8 @@ def municipality_bootstrap(
         defaults={
             "name_el": name_el,
             "name_en": name_en,
+            "name_genitive": name_genitive,
+            "name_accusative": name_accusative,
             "code": code,
             "hostnames": hostnames,
             "open311_jurisdiction": open311_jurisdiction,

@@ -136,13 +136,28 @@ def _municipality(
         kits=kits,
         profile=profile,
     )
-    # Demo-only: every department gets a mailbox on the demo's own domain.
+    # Demo-only: every department gets a mailbox on the demo's own domain, and
+    # those that issue documents a (fictitious) signatory.
     for department in Department.objects.filter(municipality=municipality):
         email = f"{department.code}@{slug}.dimos.localhost"
-        if department.email != email:
+        name, capacity = DEMO_SIGNATORIES.get(department.code, ("", ""))
+        if (department.email, department.signatory_name, department.signatory_capacity) != (
+            email,
+            name,
+            capacity,
+        ):
             department.email = email
-            department.save(update_fields=["email", "updated_at"])
+            department.signatory_name, department.signatory_capacity = name, capacity
+            department.save(update_fields=["email", "signatory_name", "signatory_capacity", "updated_at"])
     return municipality
+
+
+# Who signs the documents a department issues (fictitious people, demo only).
+DEMO_SIGNATORIES = {
+    "dimotologio": ("Ελένη Καραγιάννη", "Η Προϊσταμένη του Τμήματος Δημοτολογίου και Ληξιαρχείου"),
+    "esoda": ("Νικόλαος Παπαγεωργίου", "Ο Προϊστάμενος του Τμήματος Εσόδων"),
+    "dimotiki-astynomia": ("Αθανάσιος Δημητρίου", "Ο Διοικητής της Δημοτικής Αστυνομίας"),
+}
 
 
 def _as_plain(geo: Any) -> Any:
@@ -193,6 +208,8 @@ def seed() -> DemoContext:
         slug="serres",
         identity={
             "name_el": "Δήμος Σερρών",
+            "name_genitive": "Δήμου Σερρών",
+            "name_accusative": "Δήμο Σερρών",
             "name_en": "Municipality of Serres",
             "code": "SER",
             "hostnames": ["serres.localhost", "127.0.0.1", "localhost", "testserver"],
@@ -219,6 +236,8 @@ def seed() -> DemoContext:
         slug="irakleia",
         identity={
             "name_el": "Δήμος Ηράκλειας",
+            "name_genitive": "Δήμου Ηράκλειας",
+            "name_accusative": "Δήμο Ηράκλειας",
             "name_en": "Municipality of Irakleia",
             "code": "IRA",
             "hostnames": ["irakleia.localhost"],

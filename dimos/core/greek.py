@@ -93,3 +93,27 @@ def validate_amka(value: str) -> None:
             ),
             code="invalid_amka",
         )
+
+
+# The first word of a municipality's official name and its genitive and accusative.
+_TITLE_CASES = {
+    "Δήμος": ("Δήμου", "Δήμο"),
+    "Κοινότητα": ("Κοινότητας", "Κοινότητα"),
+    "Περιφέρεια": ("Περιφέρειας", "Περιφέρεια"),
+}
+
+
+def greek_name_cases(name_el: str) -> tuple[str, str]:
+    """A suggested (genitive, accusative) of an official name such as «Δήμος Σερρών».
+
+    Only the leading title inflects («Δήμος Σερρών» → «Δήμου Σερρών», «Δήμο
+    Σερρών»); the place name of an official name is already a genitive. Any other
+    name is returned unchanged: the suggestion is offered for a person to confirm
+    or correct, and what they confirm is stored as data.
+    """
+    name = " ".join((name_el or "").split())
+    first, _space, rest = name.partition(" ")
+    if first in _TITLE_CASES and rest:
+        genitive, accusative = _TITLE_CASES[first]
+        return f"{genitive} {rest}", f"{accusative} {rest}"
+    return name, name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dimos.core.constants import Channel, DeliveryStatus, TaskStatus
+from dimos.core.greek import greek_name_cases
 from dimos.core.i18n import bilingual
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Δώστε χρώμα της μορφής #RRGGBB."))
@@ -21,6 +24,20 @@ class Municipality(models.Model):
     slug = models.SlugField(unique=True)
     name_el = models.CharField(_("όνομα (ελληνικά)"), max_length=150)
     name_en = models.CharField(_("όνομα (αγγλικά)"), max_length=150)
+    # Greek sentences need the name in other cases («του Δήμου Σερρών», «στον Δήμο
+    # Σερρών»): stored as data, never made by gluing words (architecture rule 5).
+    name_genitive = models.CharField(
+        _("όνομα στη γενική"),
+        max_length=150,
+        blank=True,
+        help_text=_("Όπως μπαίνει μετά το «του», π.χ. «Δήμου Σερρών»."),
+    )
+    name_accusative = models.CharField(
+        _("όνομα στην αιτιατική"),
+        max_length=150,
+        blank=True,
+        help_text=_("Όπως μπαίνει μετά το «στον», π.χ. «Δήμο Σερρών»."),
+    )
     code = models.CharField(
         _("σύντομος κωδικός"),
         max_length=8,
@@ -64,6 +81,14 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name_el
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A case left blank is filled with the suggestion once, then it is data
+        # that a person can correct (admin, ``municipality_bootstrap``).
+        genitive, accusative = greek_name_cases(self.name_el)
+        self.name_genitive = self.name_genitive or genitive
+        self.name_accusative = self.name_accusative or accusative
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:
@@ -175,6 +200,18 @@ class Department(TenantModel):
         verbose_name=_("ανήκει σε"),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    signatory_name = models.CharField(
+        _("υπογράφων/ουσα"),
+        max_length=150,
+        blank=True,
+        help_text=_("Ονοματεπώνυμο όπως τυπώνεται κάτω από την υπογραφή των εγγράφων της υπηρεσίας."),
+    )
+    signatory_capacity = models.CharField(
+        _("ιδιότητα υπογράφοντος"),
+        max_length=200,
+        blank=True,
+        help_text=_("Π.χ. «Η Προϊσταμένη του Τμήματος Δημοτολογίου»."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

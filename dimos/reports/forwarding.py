@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from dimos.core.links import public_base_url
 from dimos.reports.models import Report
 
 
@@ -18,7 +18,7 @@ def report_forward_email(*, report_id: int) -> None:
     body = report.external_body
     if body is None:
         return
-    base = settings.DIMOS_PUBLIC_BASE_URL.rstrip("/")
+    base = public_base_url(report.municipality)
     with translation.override("el"):
         text = render_to_string(
             "reports/forward_email.txt", {"report": report, "body": body, "base_url": base}

@@ -48,6 +48,10 @@ def test_demo_data_loads_serres_and_irakleia_and_a_second_run_adds_nothing(db):
         15,
     )
     assert "Demo data loaded." in out.getvalue() and "admin.serres" in out.getvalue()
+    serres = Municipality.objects.get(slug="serres")
+    assert (serres.name_genitive, serres.name_accusative) == ("Δήμου Σερρών", "Δήμο Σερρών")
+    registry = Department.objects.get(municipality=serres, code="dimotologio")
+    assert registry.signatory_name and registry.signatory_capacity.startswith("Η Προϊσταμένη")
 
     call_command("demo_data", stdout=io.StringIO())
     assert _counts() == first

@@ -7,8 +7,9 @@ from PIL import Image
 
 from dimos.core.exceptions import ValidationFailed
 from dimos.core.files import read_upload, sanitize_image, sniff_content_type
-from dimos.core.pdf import build_pdf, styles, table
-from dimos.core.qr import qr_flowable, qr_svg
+from dimos.core.pdf import qr_data_uri, render_pdf
+from dimos.core.qr import qr_svg
+from dimos.core.testing_pdf import assert_accessible_pdf
 
 
 def _jpeg_with_gps() -> bytes:
@@ -59,35 +60,37 @@ def test_size_limit() -> None:
         read_upload(big, max_bytes=1000, allowed={"application/pdf"})
 
 
-def test_pdf_with_greek_text_and_qr(serres: Any) -> None:
-    from pypdf import PdfReader
-    from reportlab.platypus import Paragraph
+def test_pdf_is_tagged_greek_with_letterhead_and_same_bytes_each_time(serres: Any) -> None:
+    serres.address, serres.phone = "Μεραρχίας 1, 621 22 Σέρρες", "23213 50100"
+    data = render_pdf("pdf/base.html", {}, municipality=serres, title="Δοκιμή", subtitle="Υπότιτλος")
+    text = assert_accessible_pdf(data, lang="el", texts=["ΕΛΛΗΝΙΚΗ ΔΗΜΟΚΡΑΤΙΑ", "ΔΗΜΟΣ ΣΕΡΡΩΝ", "Υπότιτλος"])
+    assert "Σελίδα 1 / 1" in text and "Μεραρχίας 1, 621 22 Σέρρες · 23213 50100" in text
+    # Deterministic: the same content gives the same bytes (hashes of issued documents).
+    assert render_pdf("pdf/base.html", {}, municipality=serres, title="Δοκιμή", subtitle="Υπότιτλος") == data
 
-    s = styles()
-    data = build_pdf(
-        [
-            Paragraph("Βεβαίωση μόνιμης κατοικίας", s["Title"]),
-            table([["Α", "Β"], ["1", "2"]]),
-            qr_flowable("x"),
-        ],
-        municipality=serres,
-        title="Δοκιμή",
-    )
-    assert data.startswith(b"%PDF")
-    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
-    assert "Βεβαίωση μόνιμης κατοικίας" in text
-    assert "ΔΗΜΟΣ ΣΕΡΡΩΝ" in text
-    # Deterministic: the same content gives the same bytes.
-    again = build_pdf(
-        [
-            Paragraph("Βεβαίωση μόνιμης κατοικίας", s["Title"]),
-            table([["Α", "Β"], ["1", "2"]]),
-            qr_flowable("x"),
-        ],
-        municipality=serres,
-        title="Δοκιμή",
-    )
-    assert again == data
+
+def test_pdf_in_english_says_so(serres: Any) -> None:
+    data = render_pdf("pdf/base.html", {}, municipality=serres, title="Test", lang="en")
+    text = assert_accessible_pdf(data, lang="en", texts=["HELLENIC REPUBLIC", "MUNICIPALITY OF SERRES"])
+    assert "Page 1 / 1" in text
+
+
+def test_pdf_fetches_nothing_but_its_fonts() -> None:
+    from dimos.core.pdf import _url_fetcher, font_files
+
+    fetcher = _url_fetcher()
+    for url in ["file:///etc/passwd", "http://127.0.0.1:8000/", "https://example.org/x.png"]:
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    assert fetcher.fetch(font_files()["regular"].as_uri()).read(4) == b"\x00\x01\x00\x00"
+
+
+def test_qr_data_uri_is_an_svg() -> None:
+    import base64
+
+    uri = qr_data_uri("https://serres.localhost/verify/ABCD")
+    assert uri.startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(uri.split(",", 1)[1]).startswith(b"<svg")
 
 
 def test_qr_svg() -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dimos.core.capabilities import Capability
 from dimos.core.exceptions import Conflict, NotFound, ValidationFailed
+from dimos.core.links import public_base_url
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record
 from dimos.eservices.codes import code_generate
@@ -31,10 +32,7 @@ from dimos.eservices.signing import get_sealer
 
 def verify_url(municipality: Municipality, code: str, base_url: str = "") -> str:
     """The public verification address on the municipality's host."""
-    base = base_url.rstrip("/")
-    if not base:
-        host = (municipality.hostnames or ["localhost"])[0]
-        base = f"https://{host}"
+    base = base_url.rstrip("/") or public_base_url(municipality)
     return f"{base}/verify/{code}/"
 
 

@@ -7,6 +7,7 @@ import math
 import re
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dimos.core.exceptions import ValidationFailed
@@ -36,13 +37,16 @@ def validate_location(municipality: Municipality, lat: float, lon: float) -> Non
         )
     if not municipality_contains(municipality, lat, lon):
         other = municipality_at(lat, lon)
+        # «εκτός του Δήμου Σερρών»: the Greek sentence needs the stored genitive.
+        greek = (get_language() or "el").startswith("el")
+        ours = municipality.name_genitive if greek else municipality.name_en
         if other is not None and other.pk != municipality.pk:
             message = _("Το σημείο βρίσκεται εκτός του %(ours)s. Αρμόδιος είναι ο %(theirs)s.") % {
-                "ours": municipality.name_el,
-                "theirs": other.name_el,
+                "ours": ours,
+                "theirs": other.name_el if greek else other.name_en,
             }
         else:
-            message = _("Το σημείο βρίσκεται εκτός των ορίων του %(ours)s.") % {"ours": municipality.name_el}
+            message = _("Το σημείο βρίσκεται εκτός των ορίων του %(ours)s.") % {"ours": ours}
         raise ValidationFailed(
             message,
             field="location",

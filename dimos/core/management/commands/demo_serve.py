@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Links in the demo's e-mails (sent by the worker thread of this process)
+        # must carry the port the demo listens on: http://serres.localhost:8000/…
+        port = str(options["addrport"]).rpartition(":")[2]
+        if port.isdigit() and not settings.DIMOS_PUBLIC_PORT:
+            settings.DIMOS_PUBLIC_PORT = int(port)
         stop_event = threading.Event()
         loops = [("tasks", lambda: worker_loop(stop=stop_event.is_set))]
         for config in apps.get_app_configs():

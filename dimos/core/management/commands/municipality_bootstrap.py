@@ -2,10 +2,16 @@
 
     python manage.py municipality_bootstrap --list-kits
     python manage.py municipality_bootstrap --slug kilkis --name-el "Δήμος Κιλκίς" \\
+        --name-genitive "Δήμου Κιλκίς" --name-accusative "Δήμο Κιλκίς" \\
         --name-en "Municipality of Kilkis" --code KIL --host kilkis.dimos.gr \\
         --open311-jurisdiction kilkis.gr --centre 40.993,22.875 \\
         --boundary kilkis.geojson --units kilkis-units.geojson \\
         --kit departments --kit report-categories --kit eservices --kit appointments
+
+Greek sentences need the name in the genitive («του Δήμου Κιλκίς») and the
+accusative («στον Δήμο Κιλκίς»). Without ``--name-genitive`` / ``--name-accusative``
+the command suggests them from the Greek name and, at a terminal, asks to confirm
+or correct each one; otherwise it uses the suggestion and prints it.
 
 The work is done by ``dimos.core.bootstrap.municipality_bootstrap``; this command
 only reads the files and the arguments.
@@ -14,6 +20,7 @@ only reads the files and the arguments.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dimos.core.bootstrap import kits_available, municipality_bootstrap
 from dimos.core.exceptions import ApplicationError
+from dimos.core.greek import greek_name_cases
 
 
 class Command(BaseCommand):
@@ -30,6 +38,15 @@ class Command(BaseCommand):
         parser.add_argument("--list-kits", action="store_true", help="List the available starter kits.")
         parser.add_argument("--slug")
         parser.add_argument("--name-el", help="Greek name, e.g. «Δήμος Κιλκίς».")
+        parser.add_argument(
+            "--name-genitive", default="", help="Greek name in the genitive, e.g. «Δήμου Κιλκίς»."
+        )
+        parser.add_argument(
+            "--name-accusative", default="", help="Greek name in the accusative, e.g. «Δήμο Κιλκίς»."
+        )
+        parser.add_argument(
+            "--no-input", action="store_true", help="Do not ask; use the suggested cases when not given."
+        )
         parser.add_argument("--name-en", help="English name.")
         parser.add_argument("--code", help="2–8 capital Latin letters or digits, e.g. KIL.")
         parser.add_argument("--host", action="append", default=[], help="A host name (repeatable).")
@@ -58,6 +75,7 @@ class Command(BaseCommand):
             raise CommandError("--centre must be LAT,LON, e.g. 41.0857,23.5480") from exc
         boundary = _geometry(_read_json(options["boundary"])) if options["boundary"] else None
         units = _units(options["units"]) if options["units"] else []
+        genitive, accusative = self._cases(options)
         try:
             municipality = municipality_bootstrap(
                 slug=options["slug"],
@@ -71,6 +89,8 @@ class Command(BaseCommand):
                 boundary=boundary,
                 units=units,
                 kits=[Path(k) if k.endswith(".json") else k for k in options["kit"]],
+                name_genitive=genitive,
+                name_accusative=accusative,
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
@@ -80,6 +100,24 @@ class Command(BaseCommand):
                 f"{', '.join(municipality.hostnames)}; kits: {', '.join(options['kit']) or '—'}."
             )
         )
+        self.stdout.write(
+            f"Genitive: «του {municipality.name_genitive}» · accusative: «στον {municipality.name_accusative}» "
+            "(correct them with --name-genitive / --name-accusative or in the admin)."
+        )
+
+    def _cases(self, options: dict[str, Any]) -> tuple[str, str]:
+        """The genitive and accusative: given, else suggested and (at a terminal) confirmed."""
+        suggested = greek_name_cases(options["name_el"])
+        given = [options["name_genitive"].strip(), options["name_accusative"].strip()]
+        interactive = not options["no_input"] and sys.stdin.isatty()
+        cases = []
+        for value, suggestion, prompt in zip(
+            given, suggested, ("Genitive (του …)", "Accusative (στον …)"), strict=True
+        ):
+            if not value and interactive:
+                value = input(f"{prompt} [{suggestion}]: ").strip()
+            cases.append(value or suggestion)
+        return cases[0], cases[1]
 
     def _list_kits(self) -> None:
         try:
