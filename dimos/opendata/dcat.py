@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from django.urls import reverse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from dimos.core.models import Municipality
 from dimos.opendata import constants as c
@@ -22,6 +22,7 @@ DCATAP = Namespace("http://data.europa.eu/r5r/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+SPDX = "http://spdx.org/rdf/terms#"
 GREECE = URIRef("http://publications.europa.eu/resource/authority/country/GRC")
 
 SERIALISATIONS = {
@@ -54,7 +55,18 @@ def _publisher(g: Graph, base: str, municipality: Municipality) -> URIRef:
     agent = _typed(g, f"{base}/opendata/catalog#publisher-{municipality.slug}", FOAF.Agent)
     g.add((agent, FOAF.name, Literal(municipality.name_el, lang="el")))
     g.add((agent, FOAF.name, Literal(municipality.name_en, lang="en")))
-    g.add((agent, DCTERMS.type, _concept(g, "http://purl.org/adms/publishertype/LocalAuthority")))
+    g.add(
+        (
+            agent,
+            DCTERMS.type,
+            _concept(
+                g,
+                "http://purl.org/adms/publishertype/LocalAuthority",
+                "Τοπική αυτοδιοίκηση",
+                "Local authority",
+            ),
+        )
+    )
     return agent
 
 
@@ -67,8 +79,22 @@ def _contact(g: Graph, base: str, municipality: Municipality) -> URIRef:
     return contact
 
 
-def _concept(g: Graph, uri: str) -> URIRef:
-    return _typed(g, uri, SKOS.Concept)
+def _concept(g: Graph, uri: str, label_el: str, label_en: str) -> URIRef:
+    node = _typed(g, uri, SKOS.Concept)
+    g.add((node, SKOS.prefLabel, Literal(label_el, lang="el")))
+    g.add((node, SKOS.prefLabel, Literal(label_en, lang="en")))
+    return node
+
+
+def _hvd_category(g: Graph, code: str) -> URIRef:
+    node = _concept(g, f"http://data.europa.eu/bna/{code}", *c.HVD_CATEGORIES[code])
+    g.add((node, SKOS.inScheme, URIRef(c.HVD_SCHEME)))
+    return node
+
+
+def _resource(g: Graph, uri: str) -> URIRef:
+    """A web address used as a resource (access and endpoint URLs)."""
+    return _typed(g, uri, RDFS.Resource)
 
 
 def _legislation(g: Graph) -> URIRef:
@@ -105,7 +131,9 @@ def catalogue_graph(base: str, municipalities: Sequence[Municipality], *, title:
     for code in ("ELL", "ENG"):
         g.add((catalog, DCTERMS.language, _typed(g, c.EU_LANGUAGE + code, DCTERMS.LinguisticSystem)))
     g.add((catalog, DCTERMS.spatial, _typed(g, str(GREECE), DCTERMS.Location)))
-    g.add((catalog, DCAT.themeTaxonomy, _typed(g, c.EU_THEME[:-1], SKOS.ConceptScheme)))
+    taxonomy = _typed(g, c.EU_THEME[:-1], SKOS.ConceptScheme)
+    g.add((taxonomy, DCTERMS.title, Literal("Data theme", lang="en")))
+    g.add((catalog, DCAT.themeTaxonomy, taxonomy))
     publishers = {m.pk: _publisher(g, base, m) for m in municipalities}
     contacts = {m.pk: _contact(g, base, m) for m in municipalities}
     if municipalities:
@@ -133,7 +161,7 @@ def catalogue_graph(base: str, municipalities: Sequence[Municipality], *, title:
         for word in spec.keywords:
             g.add((node, DCAT.keyword, Literal(word, lang="en")))
         for theme in spec.themes:
-            g.add((node, DCAT.theme, _concept(g, c.EU_THEME + theme)))
+            g.add((node, DCAT.theme, _concept(g, c.EU_THEME + theme, *c.THEMES[theme])))
         g.add(
             (node, DCTERMS.accrualPeriodicity, _typed(g, c.EU_FREQUENCY + spec.frequency, DCTERMS.Frequency))
         )
@@ -154,7 +182,7 @@ def catalogue_graph(base: str, municipalities: Sequence[Municipality], *, title:
         if spec.hvd_category:
             dataset_nodes["hvd"].append(node)
             g.add((node, DCATAP.applicableLegislation, _legislation(g)))
-            g.add((node, DCATAP.hvdCategory, _concept(g, f"http://data.europa.eu/bna/{spec.hvd_category}")))
+            g.add((node, DCATAP.hvdCategory, _hvd_category(g, spec.hvd_category)))
         if dataset.key in ("air-quality-hourly", "noise-hourly", "parking-occupancy-hourly"):
             dataset_nodes["sensors"].append(node)
         if dataset.key == "reports":
@@ -168,8 +196,8 @@ def catalogue_graph(base: str, municipalities: Sequence[Municipality], *, title:
                 DCAT.Distribution,
             )
             g.add((node, DCAT.distribution, d))
-            g.add((d, DCAT.accessURL, URIRef(url)))
-            g.add((d, DCAT.downloadURL, URIRef(url)))
+            g.add((d, DCAT.accessURL, _resource(g, url)))
+            g.add((d, DCAT.downloadURL, _resource(g, url)))
             g.add((d, DCTERMS.title, Literal(f"{spec.title_el} ({dist.format})", lang="el")))
             g.add(
                 (d, DCTERMS.description, Literal(f"{dist.format}, UTF-8, έκδοση {version.number}", lang="el"))
@@ -187,13 +215,8 @@ def catalogue_graph(base: str, municipalities: Sequence[Municipality], *, title:
             g.add((d, DCTERMS.modified, Literal(version.built_at.isoformat(), datatype=XSD.dateTime)))
             checksum = BNode()
             g.add((checksum, RDF.type, URIRef("http://spdx.org/rdf/terms#Checksum")))
-            g.add(
-                (
-                    checksum,
-                    URIRef("http://spdx.org/rdf/terms#algorithm"),
-                    URIRef("http://spdx.org/rdf/terms#checksumAlgorithm_sha256"),
-                )
-            )
+            algorithm = _typed(g, SPDX + "checksumAlgorithm_sha256", URIRef(SPDX + "ChecksumAlgorithm"))
+            g.add((checksum, URIRef(SPDX + "algorithm"), algorithm))
             g.add(
                 (
                     checksum,
@@ -235,9 +258,11 @@ def catalogue_graph(base: str, municipalities: Sequence[Municipality], *, title:
         service = _typed(g, f"{base}/opendata/catalog#service-{key}", DCAT.DataService)
         g.add((catalog, DCAT.service, service))
         g.add((service, DCTERMS.title, Literal(label, lang="en")))
-        g.add((service, DCAT.endpointURL, URIRef(f"{base}{path}")))
-        g.add((service, DCAT.endpointDescription, URIRef(doc)))
+        g.add((service, DCAT.endpointURL, _resource(g, f"{base}{path}")))
+        g.add((service, DCAT.endpointDescription, _resource(g, doc)))
         g.add((service, FOAF.page, _page(g, doc)))
+        # The official HVD 2.2.0 shapes spell the documentation property foaf:Page; say it both ways.
+        g.add((service, URIRef(str(FOAF) + "Page"), _page(g, doc)))
         g.add((service, DCTERMS.license, _licence(g)))
         if contact is not None:
             g.add((service, DCAT.contactPoint, contact))
@@ -256,21 +281,16 @@ def hvd_subgraph(g: Graph) -> Graph:
     out = Graph()
     _bind(out)
     keep = set(g.subjects(DCATAP.applicableLegislation, URIRef(c.HVD_LEGISLATION)))
-    nodes = set(keep)
-    for s in keep:
-        for _p, o in g.predicate_objects(s):
-            nodes.add(o)
-    changed = True
-    while changed:
-        changed = False
-        for s in list(nodes):
-            for p, o in g.predicate_objects(s):
-                if p == DCAT.servesDataset and o not in keep:
-                    continue
-                out.add((s, p, o))
-                if o not in nodes and not isinstance(o, Literal) and p != DCAT.servesDataset:
-                    nodes.add(o)
-                    changed = True
+    todo, seen = list(keep), set(keep)
+    while todo:
+        subject = todo.pop()
+        for p, o in g.predicate_objects(subject):
+            if p == DCAT.servesDataset and o not in keep:
+                continue  # a data service keeps only the high-value datasets it serves
+            out.add((subject, p, o))
+            if not isinstance(o, Literal) and o not in seen:
+                seen.add(o)
+                todo.append(o)
     return out
 
 
