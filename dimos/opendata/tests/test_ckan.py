@@ -32,11 +32,31 @@ def test_unversioned_path_serves_the_same(built: Any, client: Any) -> None:
 def test_package_show_has_the_fields_harvesters_read(built: Any, client: Any) -> None:
     _status, body = _get(client, "package_show", id="serres-reports")
     package = body["result"]
-    for field in (
-        "id name title notes license_id license_title license_url organization owner_org tags groups resources "
-        "metadata_created metadata_modified maintainer maintainer_email url state type private num_resources "
-        "num_tags extras"
-    ).split():
+    for field in [
+        "id",
+        "name",
+        "title",
+        "notes",
+        "license_id",
+        "license_title",
+        "license_url",
+        "organization",
+        "owner_org",
+        "tags",
+        "groups",
+        "resources",
+        "metadata_created",
+        "metadata_modified",
+        "maintainer",
+        "maintainer_email",
+        "url",
+        "state",
+        "type",
+        "private",
+        "num_resources",
+        "num_tags",
+        "extras",
+    ]:
         assert field in package, field
     assert package["license_id"] == "CC-BY-4.0"
     assert package["organization"]["name"] == "serres"
