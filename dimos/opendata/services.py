@@ -22,7 +22,7 @@ from dimos.core.greek import normalize_greek
 from dimos.core.models import Municipality
 from dimos.opendata.models import Dataset, DatasetVersion, Distribution
 from dimos.opendata.registry import DatasetSpec, builder_for, registered_builders
-from dimos.opendata.writers import WRITERS, GeoJsonWriter
+from dimos.opendata.writers import WRITERS, GeoJsonWriter, row_json
 
 log = logging.getLogger("dimos.opendata")
 OPENDATA_DIR = "opendata"
@@ -124,11 +124,13 @@ def dataset_build(
             first = previous.temporal_start if resume else None
             last = previous.temporal_end if resume else None
             added = 0
+            columns = spec.column_names
             for row in result.rows:
                 added += 1
+                as_json = row_json(row, columns)
                 for fmt, (writer, _path) in writers.items():
                     before = writer.first, writer.out.size
-                    writer.add(row)
+                    writer.add(row, as_json)
                     if (writer.first, writer.out.size) != before:
                         counts[fmt] += 1
                 if temporal_column:

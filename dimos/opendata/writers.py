@@ -25,11 +25,22 @@ class _HashingFile:
         self.handle: BinaryIO = path.open("wb")
         self.sha = hashlib.sha256()
         self.size = 0
+        self.pending: list[bytes] = []
+        self.pending_size = 0
 
     def write(self, data: bytes) -> None:
-        self.handle.write(data)
-        self.sha.update(data)
+        # Rows are small: hash and write them in blocks of about 1 MiB.
+        self.pending.append(data)
+        self.pending_size += len(data)
         self.size += len(data)
+        if self.pending_size >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        block = b"".join(self.pending)
+        self.handle.write(block)
+        self.sha.update(block)
+        self.pending, self.pending_size = [], 0
 
     def copy_prefix(self, source: Path, length: int) -> None:
         with source.open("rb") as src:
@@ -42,6 +53,7 @@ class _HashingFile:
                 left -= len(block)
 
     def close(self) -> None:
+        self.flush()
         self.handle.close()
 
 
@@ -66,11 +78,12 @@ class FormatWriter:
     def start(self) -> bytes:
         return self.head
 
-    def encode(self, row: dict[str, Any]) -> bytes | None:
+    def encode(self, row: dict[str, Any], as_json: bytes) -> bytes | None:
         raise NotImplementedError
 
-    def add(self, row: dict[str, Any]) -> None:
-        data = self.encode(row)
+    def add(self, row: dict[str, Any], as_json: bytes) -> None:
+        """Write one row; ``as_json`` is its columns as a JSON object, encoded once for every writer."""
+        data = self.encode(row, as_json)
         if data is None:
             return
         if not self.first:
@@ -86,8 +99,11 @@ class FormatWriter:
         return tail, self.out.size, self.out.sha.hexdigest()
 
 
-def _plain(row: dict[str, Any], columns: list[str]) -> dict[str, Any]:
-    return {name: row.get(name) for name in columns}
+def row_json(row: dict[str, Any], columns: list[str]) -> bytes:
+    """The row's declared columns as a compact JSON object (UTF-8)."""
+    return json.dumps(
+        {name: row.get(name) for name in columns}, ensure_ascii=False, separators=(",", ":")
+    ).encode()
 
 
 class CsvWriter(FormatWriter):
@@ -105,27 +121,27 @@ class CsvWriter(FormatWriter):
     def start(self) -> bytes:
         return self._line(self.columns)
 
-    def encode(self, row: dict[str, Any]) -> bytes:
+    def encode(self, row: dict[str, Any], as_json: bytes) -> bytes:
         return self._line([row.get(name) for name in self.columns])
 
 
 class JsonWriter(FormatWriter):
     head, foot, separator = b"[\n", b"\n]\n", b",\n"
 
-    def encode(self, row: dict[str, Any]) -> bytes:
-        return json.dumps(_plain(row, self.columns), ensure_ascii=False, separators=(",", ":")).encode()
+    def encode(self, row: dict[str, Any], as_json: bytes) -> bytes:
+        return as_json
 
 
 class GeoJsonWriter(FormatWriter):
     head, foot, separator = b'{"type":"FeatureCollection","features":[\n', b"\n]}\n", b",\n"
     geometry: Callable[[dict[str, Any]], dict[str, Any] | None]
 
-    def encode(self, row: dict[str, Any]) -> bytes | None:
+    def encode(self, row: dict[str, Any], as_json: bytes) -> bytes | None:
         shape = self.geometry(row)
         if shape is None:
             return None  # a row with no location is in the CSV and JSON, not on the map
-        feature = {"type": "Feature", "geometry": shape, "properties": _plain(row, self.columns)}
-        return json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode()
+        geometry = json.dumps(shape, separators=(",", ":")).encode()
+        return b'{"type":"Feature","geometry":' + geometry + b',"properties":' + as_json + b"}"
 
 
 WRITERS: dict[str, type[FormatWriter]] = {"CSV": CsvWriter, "JSON": JsonWriter, "GeoJSON": GeoJsonWriter}

@@ -101,7 +101,7 @@ def _result(rows: Iterator[dict[str, Any]], since: datetime | None) -> BuildResu
 
 
 def _iso(hour: datetime) -> str:
-    return timezone.localtime(hour).isoformat()
+    return hour.astimezone(timezone.get_current_timezone()).isoformat()
 
 
 def _mean(values: list[dict], name: str) -> float | None:

@@ -58,6 +58,7 @@ REPORTS = DatasetSpec(
 @dataset_builder(REPORTS, geometry=point_geometry)
 def reports(*, municipality: Municipality, since: datetime | None = None) -> BuildResult:
     def rows() -> Iterator[dict[str, Any]]:
+        tz = timezone.get_current_timezone()
         qs = (
             Report.objects.filter(municipality=municipality, is_public=True)
             .order_by("pk")
@@ -86,8 +87,8 @@ def reports(*, municipality: Municipality, since: datetime | None = None) -> Bui
                 "category_name": cat,
                 "status": status,
                 "unit": unit or "",
-                "created": timezone.localtime(created).isoformat(),
-                "resolved": timezone.localtime(resolved).isoformat() if resolved else "",
+                "created": created.astimezone(tz).isoformat(),
+                "resolved": resolved.astimezone(tz).isoformat() if resolved else "",
                 "days_to_resolve": round((resolved - created).total_seconds() / 86400, 1)
                 if resolved
                 else None,
