@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, RDF
+from rdflib import namespace as ns
 
 from dimos.core.testing import SERRES_HOST
 
@@ -33,7 +33,7 @@ def _catalogue(client: Any, suffix: str = ".ttl") -> Graph:
 
 def test_the_catalogue_conforms_to_dcat_ap_3(built: Any, client: Any) -> None:
     graph = _catalogue(client)
-    assert len(list(graph.subjects(RDF.type, DCAT.Dataset))) >= 12
+    assert len(list(graph.subjects(ns.RDF.type, ns.DCAT.Dataset))) >= 12
     conforms, report = _violations(graph, "dcat-ap-3.0.0-SHACL.ttl")
     assert conforms, report
 
@@ -42,9 +42,9 @@ def test_the_high_value_datasets_conform_to_the_hvd_shapes(built: Any, client: A
     from dimos.opendata.dcat import hvd_subgraph
 
     hvd = hvd_subgraph(_catalogue(client))
-    datasets = set(hvd.subjects(RDF.type, DCAT.Dataset))
+    datasets = set(hvd.subjects(ns.RDF.type, ns.DCAT.Dataset))
     assert len(datasets) == 4  # air quality, noise, parking, municipal units
-    assert len(list(hvd.subjects(RDF.type, DCAT.DataService))) >= 1
+    assert len(list(hvd.subjects(ns.RDF.type, ns.DCAT.DataService))) >= 1
     conforms, report = _violations(hvd, "dcat-ap-hvd-2.2.0-SHACL.ttl")
     assert conforms, report
 
@@ -75,14 +75,18 @@ def test_content_negotiation_on_one_url(built: Any, client: Any, accept: str, me
 def test_the_catalogue_names_the_apis_as_data_services(built: Any, client: Any) -> None:
     graph = _catalogue(client)
     endpoints = {
-        str(o) for s in graph.subjects(RDF.type, DCAT.DataService) for o in graph.objects(s, DCAT.endpointURL)
+        str(o)
+        for s in graph.subjects(ns.RDF.type, ns.DCAT.DataService)
+        for o in graph.objects(s, ns.DCAT.endpointURL)
     }
     assert endpoints == {
         "http://serres.localhost/api/3/action/",
         "http://serres.localhost/open311/v2/",
         "http://serres.localhost/ngsi-ld/v1/",
     }
-    assert URIRef("http://serres.localhost/opendata/catalog") in set(graph.subjects(RDF.type, DCAT.Catalog))
+    assert URIRef("http://serres.localhost/opendata/catalog") in set(
+        graph.subjects(ns.RDF.type, ns.DCAT.Catalog)
+    )
 
 
 def test_another_municipality_catalogue_has_none_of_these_datasets(
@@ -90,6 +94,6 @@ def test_another_municipality_catalogue_has_none_of_these_datasets(
 ) -> None:
     response = client.get("/opendata/catalog.ttl", HTTP_HOST="irakleia.localhost")
     graph = Graph().parse(data=response.content, format="turtle")
-    assert not list(graph.subjects(RDF.type, DCAT.Dataset))
+    assert not list(graph.subjects(ns.RDF.type, ns.DCAT.Dataset))
     conforms, report = _violations(graph, "dcat-ap-3.0.0-SHACL.ttl")
     assert conforms, report
