@@ -11,6 +11,7 @@ from dimos.core.metrics import metrics_view
 from dimos.core.urls import api_urlpatterns as core_api
 from dimos.eservices.urls import api_urlpatterns as services_api
 from dimos.eservices.urls import verify_urlpatterns
+from dimos.opendata.urls import api_urlpatterns as opendata_api
 from dimos.sensors import api as sensors_api
 
 admin.site.site_header = "Dimos"
@@ -27,6 +28,7 @@ api_v1 = [
 # each ""-mounted app below would otherwise be walked before reaching them.
 urlpatterns = [
     path("api/v1/", include(api_v1)),
+    path("", include((opendata_api, "ckan"))),
     path("ngsi-ld/v1/", include("dimos.sensors.ngsild.urls")),
     path("open311/", include("dimos.reports.open311.urls")),
     path("verify/", include((verify_urlpatterns, "verify"))),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("", include("dimos.eservices.urls")),
     path("", include("dimos.sensors.urls")),
     path("", include("dimos.reports.urls")),
+    path("", include("dimos.opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),
