@@ -69,3 +69,31 @@ def staff_nav(user: Any) -> list[NavItem]:
 
 def home_cards() -> list[NavItem]:
     return _collect("dimos_home_cards")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One link of the menu in the page header, with its ``aria-current`` value ("" when not current)."""
+
+    url: str
+    label: Any
+    current: str = ""
+
+
+def menu(links: list[tuple[str, Any]], path: str, *, homes: frozenset[str] = frozenset()) -> list[MenuEntry]:
+    """The header menu for ``path``: the link to this page is ``aria-current="page"``.
+
+    A page below a menu entry (``/staff/reports/12/`` under ``/staff/reports/``) marks
+    that entry ``aria-current="true"`` (the section the page is in), the longest match
+    winning. The ``homes`` (``/``, ``/staff/``) are current only on themselves, or they
+    would be current everywhere.
+    """
+    urls = [url for url, _label in links]
+    section = ""
+    if path not in urls:
+        section = max((url for url in urls if url not in homes and path.startswith(url)), key=len, default="")
+    entries = []
+    for url, label in links:
+        current = "page" if url == path else ("true" if url == section else "")
+        entries.append(MenuEntry(url=url, label=label, current=current))
+    return entries

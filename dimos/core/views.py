@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from dimos.core.capabilities import Capability
+from dimos.core.capabilities import Capability, has_capability
 from dimos.core.navigation import home_cards
 from dimos.core.pagination import page_number, slice_page
 from dimos.core.selectors import audit_event_list, department_list, unit_list
@@ -24,15 +24,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_required(capability=Capability.STAFF_AREA)
 def staff_home(request: HttpRequest) -> HttpResponse:
+    """A home made for the role: the cards of what it may use (the staff menu) and only its figures.
+
+    The municipality's structure (units and their population, the number of services)
+    is for those who manage it; a registry clerk or a school director does not need it.
+    """
     municipality = require_municipality(request)
-    return render(
-        request,
-        "core/staff_home.html",
-        {
-            "units": unit_list(municipality=municipality),
-            "department_count": department_list(municipality=municipality).count(),
-        },
-    )
+    context: dict[str, object] = {
+        "shows_structure": has_capability(request.user, Capability.STRUCTURE_MANAGE)
+    }
+    if context["shows_structure"]:
+        context["units"] = unit_list(municipality=municipality)
+        context["department_count"] = department_list(municipality=municipality).count()
+    return render(request, "core/staff_home.html", context)
 
 
 AUDIT_PAGE_SIZE = 50

@@ -75,3 +75,66 @@ def test_home_language_and_citizen_sign_in(
     assert "Νίκος Γεωργίου" in page.locator("header .who").inner_text()
     page.screenshot(path=shots / "accounts-my-account.png", full_page=True)
     assert in_thread(lambda: get_user_model().objects.get(afm="090000045").email_verified)
+
+
+def test_the_menu_folds_behind_a_button_on_phones_with_and_without_javascript(
+    live_server: Any, site: Any, open_browser: Any
+) -> None:
+    from dimos.core.testing_browser import assert_accessible
+
+    page = open_browser()
+    menu_link = page.locator(".main-nav").get_by_role("link", name="Αναφορά προβλήματος")
+    button = page.locator(".main-nav summary")
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server.url + "/")
+    assert button.is_visible() and button.inner_text().strip() == "Μενού"
+    assert not menu_link.is_visible()  # folded: the first screen is the page, not the menu
+    assert button.get_attribute("aria-expanded") == "false"
+    button.click()
+    assert menu_link.is_visible() and button.get_attribute("aria-expanded") == "true"
+    assert_accessible(page)
+    menu_link.focus()
+    page.keyboard.press("Escape")
+    assert not menu_link.is_visible() and button.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    # By keyboard: Enter on the button opens it.
+    page.keyboard.press("Enter")
+    assert menu_link.is_visible()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/")
+    assert menu_link.is_visible() and not button.is_visible()  # wide screens: always open
+
+    # Without JavaScript: the same, from HTML and CSS alone.
+    context = page.context.browser.new_context(java_script_enabled=False, locale="el-GR")
+    plain = context.new_page()
+    plain.set_viewport_size({"width": 320, "height": 640})
+    plain.goto(live_server.url + "/")
+    link = plain.locator(".main-nav").get_by_role("link", name="Αναφορά προβλήματος")
+    assert not link.is_visible()
+    plain.locator(".main-nav summary").click()
+    assert link.is_visible()
+    plain.set_viewport_size({"width": 1280, "height": 800})
+    plain.goto(live_server.url + "/")
+    assert link.is_visible() and not plain.locator(".main-nav summary").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("role", ["clerk", "municipal_admin", "school_director", "region_viewer"])
+def test_the_staff_home_and_staff_menu_of_a_role_are_accessible(
+    live_server: Any, site: Any, open_browser: Any, role: str
+) -> None:
+    from dimos.core.testing import make_staff
+    from dimos.core.testing_browser import assert_accessible, login_as
+
+    user = make_staff(f"home-{role}", None if role == "region_viewer" else site, role)
+    page = open_browser()
+    login_as(page, live_server.url, user)
+    page.goto(live_server.url + "/staff/")
+    assert page.locator("nav.main-nav").get_attribute("aria-label") == "Μενού υπηρεσιών"
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.locator(".main-nav summary").click()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")

@@ -5,3 +5,24 @@
   var summary = document.querySelector(".error-summary[tabindex]");
   if (summary) { summary.focus(); }
 })();
+
+// The header menu is a <details> (it works without JavaScript). Here: its button says whether
+// it is open (aria-expanded), Escape folds it and returns focus to the button, and on wide
+// screens (where the button is hidden) it stays open.
+(function () {
+  var menu = document.querySelector("details[data-menu]");
+  if (!menu) { return; }
+  var button = menu.querySelector("summary");
+  var wide = window.matchMedia("(min-width: 48rem)");
+  function sync() { button.setAttribute("aria-expanded", menu.open ? "true" : "false"); }
+  function fit() { menu.open = wide.matches; sync(); }
+  menu.addEventListener("toggle", sync);
+  menu.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menu.open && !wide.matches) {
+      menu.open = false;
+      button.focus();
+    }
+  });
+  wide.addEventListener("change", fit);
+  fit();
+})();
