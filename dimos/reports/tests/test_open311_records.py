@@ -1,0 +1,95 @@
+"""The Open311 list's fast record builder gives byte-for-byte the output of the reference one.
+
+A rich fixture: open and closed reports, a deadline and none, summer and winter time stamps
+(Athens is +03:00 and +02:00), a public photo, an external body and a department as agency,
+text that XML must escape, Greek and English names, coordinates with many decimals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client, RequestFactory
+from django.utils import translation
+
+from dimos.core.testing import SERRES_HOST
+from dimos.reports.constants import ReportStatus
+from dimos.reports.models import ExternalBody, Report
+from dimos.reports.open311.records import request_records, request_records_reference
+from dimos.reports.open311.render import respond
+from dimos.reports.selectors import reports_public
+from dimos.reports.services import photo_set_public
+from dimos.reports.tests.conftest import jpeg_with_gps, upload
+from dimos.reports.tests.open311_helpers import J, _report
+
+pytestmark = pytest.mark.django_db
+
+UTC = dt.UTC
+
+
+@pytest.fixture
+def rich(serres, categories, alice, departments):
+    body = ExternalBody.objects.create(
+        municipality=serres, code="deyas", name_el='ΔΕΥΑ <Σερρών> & "Co"', name_en="", email="d@example.org"
+    )
+    made = [
+        _report(serres, categories, "street-light", photos=[upload(jpeg_with_gps())]),
+        _report(serres, categories, "waste-bin", lat=41.0912345678901, lon=23.5498765432109),
+        _report(serres, categories, "street-light"),
+        _report(serres, categories, "waste-bin"),
+    ]
+    photo_set_public(photo=made[0].photos.get(), public=True, actor=alice)
+    stamps = [
+        (
+            dt.datetime(2026, 7, 14, 21, 59, 59, 999_999, tzinfo=UTC),
+            dt.date(2026, 7, 21),
+            ReportStatus.SUBMITTED,
+        ),
+        (dt.datetime(2026, 1, 5, 22, 30, tzinfo=UTC), None, ReportStatus.IN_PROGRESS),
+        (dt.datetime(2026, 10, 25, 0, 59, 59, tzinfo=UTC), dt.date(2026, 10, 25), ReportStatus.FIXED),
+        (dt.datetime(2026, 3, 29, 1, 0, 1, tzinfo=UTC), dt.date(2026, 3, 29), ReportStatus.CLOSED),
+    ]
+    for i, (report, (created, deadline, status)) in enumerate(zip(made, stamps, strict=True)):
+        Report.objects.filter(pk=report.pk).update(
+            created_at=created,
+            updated_at=created + dt.timedelta(hours=i * 5, seconds=0.4),
+            deadline=deadline,
+            status=status,
+            is_public=True,
+            status_notes="Σημείωση <b>&amp;</b> 'quoted' \"double\"" if i == 1 else "",
+            public_description=f"Περιγραφή {i} ]]> <tag> & λέξεις",
+            public_address="Οδός Μεραρχίας & Βενιζέλου <10>" if i else "",
+            external_body=body if i == 2 else None,
+            department=None if i == 3 else departments["technikes"],
+        )
+    return made
+
+
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_fast_records_equal_the_reference_ones(rich, serres, language, settings):
+    settings.ALLOWED_HOSTS = [SERRES_HOST]
+    request = RequestFactory().get("/open311/v2/requests.json", HTTP_HOST=SERRES_HOST)
+    with translation.override(language):
+        qs = reports_public(serres).order_by("-created_at")
+        fast = request_records(request, qs, serres)
+        reference = request_records_reference(request, qs, serres)
+        assert len(fast) == 4
+        assert fast == reference
+        for fmt in ("json", "xml"):
+            new = respond(fmt, "service_requests", fast).content
+            old = respond(fmt, "service_requests", reference).content
+            assert new == old
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_list_endpoint_serves_the_reference_bytes(rich, serres, fmt, settings):
+    settings.ALLOWED_HOSTS = [SERRES_HOST]
+    served = Client(HTTP_HOST=SERRES_HOST).get(
+        f"/open311/v2/requests.{fmt}", {**J, "start_date": "2025-12-01", "end_date": "2026-02-28"}
+    )
+    assert served.status_code == 200
+    request = RequestFactory().get("/", HTTP_HOST=SERRES_HOST)
+    qs = reports_public(serres).filter(created_at__year=2026, created_at__month=1).order_by("-created_at")
+    reference = respond(fmt, "service_requests", request_records_reference(request, qs, serres)).content
+    assert "Σημείωση".encode() in served.content and served.content == reference
