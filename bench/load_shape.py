@@ -192,6 +192,9 @@ def compare(
         status, body = get(shape.url(path), check_headers or kwargs.get("headers"))
         if status != 200:
             raise RuntimeError(f"{path} answered {status}: {body[:300]!r}")
+    # Warm-up, not recorded: every worker has loaded its code and opened its connections.
+    wrk(shape, path, seconds=1, c=c, env=per_run_env(RUNS) if per_run_env else env, **kwargs)
+    wrk(shape, FLOOR, seconds=1, c=c)
     endpoint_runs, floor_runs = [], []
     for i in range(RUNS):
         run_env = per_run_env(i) if per_run_env else env
