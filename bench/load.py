@@ -234,6 +234,9 @@ def _http(
 def _stall(shape: Shape, seconds: float, staff: dict[str, str]) -> dict[str, Any]:
     """The floor's p95 alone, and while a c=8 staff-queue run is going (3 runs each, alternated)."""
     alone, during = [], []
+    # Warm-up, not recorded: fresh workers load their code and connections on first requests.
+    wrk(shape, FLOOR, seconds=2, c=2)
+    wrk(shape, "/staff/reports/", seconds=3, c=8, headers=staff)
     for _ in range(RUNS):
         alone.append(wrk(shape, FLOOR, seconds=seconds, c=2))
         slow = wrk(shape, "/staff/reports/", seconds=seconds + 1, c=8, headers=staff, background=True)
@@ -312,17 +315,21 @@ def _batch_ingest(
 
 def _worker_classes(seconds: float, staff: dict[str, str]) -> dict[str, Any]:
     """gunicorn worker classes side by side: the floor's p95 alone and beside a c=8 staff-queue run."""
-    configs = [("sync", 4), ("gthread", None), ("sync", 8)]
+    configs = [("sync", 4, 1), ("sync", 8, 1), ("gthread", None, None)]
     out = []
-    for worker_class, workers in configs:
-        shape = Shape(worker_class=worker_class, workers=workers)
+    for worker_class, workers, threads in configs:
+        shape = Shape(worker_class=worker_class, workers=workers, threads=threads)
         shape.start()
         try:
             row = _stall(shape, seconds, staff)
             queue = wrk(shape, "/staff/reports/", seconds=seconds, c=8, headers=staff)
         finally:
             shape.stop()
-        label = f"{worker_class} x {workers or 'gunicorn.conf.py default'}"
+        label = (
+            f"{worker_class}, {workers} processes, 1 thread"
+            if workers
+            else f"{worker_class}, gunicorn.conf.py defaults ({2 * (os.cpu_count() or 1)} processes x 4 threads)"
+        )
         out.append(
             {
                 "config": label,

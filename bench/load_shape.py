@@ -43,7 +43,9 @@ def _free_port() -> int:
 class Shape:
     """gunicorn + task worker + MQTT consumer, as the Procfile starts them, pinned to the server core."""
 
-    def __init__(self, *, worker_class: str | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self, *, worker_class: str | None = None, workers: int | None = None, threads: int | None = None
+    ) -> None:
         self.port = _free_port()
         self.prefix = f"load-{uuid.uuid4().hex[:8]}/"
         self.env = {**os.environ, "WEB_BIND": f"127.0.0.1:{self.port}", "PYTHONUNBUFFERED": "1"}
@@ -52,6 +54,8 @@ class Shape:
             self.env["WEB_WORKER_CLASS"] = worker_class
         if workers:
             self.env["WEB_CONCURRENCY"] = str(workers)
+        if threads:  # gunicorn turns "sync" with more than one thread into gthread
+            self.env["WEB_THREADS"] = str(threads)
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
     def _spawn(self, name: str, argv: list[str]) -> None:
