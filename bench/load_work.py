@@ -159,19 +159,19 @@ def mqtt_burst(shape: Shape, serres: Any, total: int, entities: int) -> dict[str
     parsed = urlparse(MQTT_URL)
     window_start = datetime(2026, 11, 1, tzinfo=UTC) + timedelta(microseconds=random.randint(1, 999_999))
     stored = Reading.objects.filter(municipality=serres, source="mqtt", observed_at__gte=window_start)
-    # The consumer is connected and subscribed once a first message has been stored.
     publisher = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"load-pub-{uuid.uuid4().hex[:8]}")
     publisher.max_inflight_messages_set(1000)
     publisher.max_queued_messages_set(0)
     publisher.connect(parsed.hostname or "127.0.0.1", parsed.port or 1883)
     publisher.loop_start()
     topic = shape.prefix + "dimos/serres/bench-{:05d}/up"
+    # The consumer is connected and subscribed once a warm-up message has been stored.
+    warm_at = window_start - timedelta(days=1)
+    warm = Reading.objects.filter(municipality=serres, source="mqtt", observed_at=warm_at)
     deadline = time.monotonic() + 60
-    while not stored.exists() and time.monotonic() < deadline:
-        body = {"observedAt": (window_start - timedelta(days=1)).isoformat(), "values": {"status": "free"}}
+    while not warm.exists() and time.monotonic() < deadline:
+        body = {"observedAt": warm_at.isoformat(), "values": {"status": "free"}}
         publisher.publish(topic.format(0), json.dumps(body), qos=1)
-        window_start -= timedelta(microseconds=1)
-        stored = Reading.objects.filter(municipality=serres, source="mqtt", observed_at__gte=window_start)
         time.sleep(0.5)
     before = stored.count()
     payloads = [
