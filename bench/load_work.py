@@ -245,7 +245,7 @@ def tasks_queue(shape: Shape, serres: Any, *, quick: bool) -> dict[str, Any]:
     _wait_done(Task, singles, 30)
     lat = sorted((t.claimed_at - t.created_at).total_seconds() for t in Task.objects.filter(pk__in=singles))
     # Enqueue rate (each task its own transaction, as a request enqueues it) and burst throughput.
-    n = 1000 if quick else 5000
+    n = 1000 if quick else 2000
     start = time.perf_counter()
     burst = [task_enqueue(name, payload).pk for _ in range(n)]
     enqueue_rate = n / (time.perf_counter() - start)
