@@ -2,8 +2,9 @@
 
 Threads beside processes (``gthread``): a slow staff page holds one thread, not a
 whole worker, so cheap requests (a health check, the public pages) are not queued
-behind it. Tune with WEB_CONCURRENCY (processes, default 2 × cores) and
-WEB_THREADS (threads per process). The access log records the path without the
+behind it; chosen by measurement against sync processes (docs/adr/0005, ``python -m
+bench load``). Tune with WEB_CONCURRENCY (processes, default 2 × cores),
+WEB_THREADS (threads per process) and WEB_WORKER_CLASS (to measure another). The access log records the path without the
 query string: query strings can carry what a person typed into a search box.
 """
 
@@ -12,7 +13,7 @@ import os
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count())))
-worker_class = "gthread"
+worker_class = os.environ.get("WEB_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 60
 graceful_timeout = 30

@@ -8,7 +8,8 @@ import pkgutil
 import sys
 from pathlib import Path
 
-EXCLUDE = {"common", "settings", "urls", "__main__"}
+# load_shape and load_work are parts of bench/load.py, not benchmarks of their own.
+EXCLUDE = {"common", "settings", "urls", "__main__", "load_shape", "load_work"}
 
 
 def available() -> list[str]:

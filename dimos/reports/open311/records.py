@@ -58,13 +58,15 @@ def request_records(
 ) -> list[dict[str, Any]]:
     """Request records for the reports of ``qs`` (already limited), in a constant number of queries.
 
-    Built from plain rows (no model instances, no joins) and never with the reporter's personal data:
-    the description and address are the public (masked, moderated) text.
+    Built from plain tuples (no model instances, no joins, no per-row dicts from the ORM) and never
+    with the reporter's personal data: the description and address are the public (masked,
+    moderated) text. Time stamps are converted with one time zone object and deadlines formatted
+    once per day: with up to 1,000 records, per-value ``timezone.localtime`` was most of the cost.
     """
-    rows = list(qs.values(*RECORD_FIELDS))
+    rows = list(qs.values_list(*RECORD_FIELDS))
     if not rows:
         return []
-    ids = {r["pk"] for r in rows}
+    ids = {r[0] for r in rows}
     photos: dict[int, int] = {}
     for report_id, photo_id in (
         ReportPhoto.objects.filter(
@@ -76,46 +78,60 @@ def request_records(
         if report_id in ids:
             photos[report_id] = photo_id  # the lowest id wins (ordered descending)
     categories = {
-        pk: (code, name)
-        for pk, code, name in (
-            (c.pk, c.code, c.name)
-            for c in Category.objects.filter(municipality=municipality).only(
-                "pk", "code", "name_el", "name_en"
-            )
-        )
+        c.pk: (c.code, c.name)
+        for c in Category.objects.filter(municipality=municipality).only("pk", "code", "name_el", "name_en")
     }
     departments = _names(Department, municipality)
     bodies = _names(ExternalBody, municipality)
+    tz = timezone.get_current_timezone()
+    days: dict[dt.date, str] = {}
     out = []
-    for row in rows:
-        media_url = row["media_url"]
-        if row["pk"] in photos:
+    append = out.append
+    for (
+        pk,
+        status,
+        status_notes,
+        description,
+        created_at,
+        updated_at,
+        deadline,
+        address,
+        lat,
+        lon,
+        media_url,
+        category_id,
+        department_id,
+        external_body_id,
+    ) in rows:
+        if pk in photos:
             media_url = request.build_absolute_uri(
-                reverse("reports:public_photo", args=[row["pk"], photos[row["pk"]], "full"])
+                reverse("reports:public_photo", args=[pk, photos[pk], "full"])
             )
-        agency = (
-            bodies.get(row["external_body_id"]) or departments.get(row["department_id"]) or municipality.name
-        )
-        code, service_name = categories[row["category_id"]]
-        is_open = row["status"] in OPEN_STATUSES
-        out.append(
+        code, service_name = categories[category_id]
+        is_open = status in OPEN_STATUSES
+        expected = ""
+        if is_open and deadline is not None:
+            expected = days.get(deadline) or days.setdefault(deadline, iso(deadline))
+        append(
             {
-                "service_request_id": str(row["pk"]),
+                "service_request_id": str(pk),
                 "status": "open" if is_open else "closed",
-                "status_notes": row["status_notes"],
+                "status_notes": status_notes,
                 "service_name": service_name,
                 "service_code": code,
-                "description": row["public_description"],
-                "agency_responsible": agency,
+                "description": description,
+                "agency_responsible": bodies.get(external_body_id)
+                or departments.get(department_id)
+                or municipality.name,
                 "service_notice": "",
-                "requested_datetime": iso(row["created_at"]),
-                "updated_datetime": iso(row["updated_at"]),
-                "expected_datetime": iso(row["deadline"]) if is_open else "",
-                "address": row["public_address"],
+                "requested_datetime": created_at.astimezone(tz).isoformat(timespec="seconds"),
+                "updated_datetime": updated_at.astimezone(tz).isoformat(timespec="seconds"),
+                "expected_datetime": expected,
+                "address": address,
                 "address_id": "",
                 "zipcode": "",
-                "lat": row["lat"],
-                "long": row["lon"],
+                "lat": lat,
+                "long": lon,
                 "media_url": media_url,
             }
         )

@@ -1,0 +1,1 @@
+-- A plain GET of the URL given to wrk (headers such as the session cookie come from -H).
