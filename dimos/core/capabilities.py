@@ -14,7 +14,7 @@ municipality get 404, as if nothing were there; a member of staff of *this*
 municipality who lacks the capability gets a Greek 403 page that says so.
 
 docs/permissions.md explains the model for administrators (who can grant what)
-and for developers (how to declare a capability); ADR 0005 says why it is a
+and for developers (how to declare a capability); ADR 0010 says why it is a
 module of our own and not a library.
 """
 

@@ -5,7 +5,7 @@ Every PDF the platform issues is a Django template extending ``pdf/base.html``
 WeasyPrint's ``pdf/ua-1`` variant writes a structure tree that follows the
 HTML (headings, paragraphs, tables, lists), the document language (``/Lang``)
 from ``<html lang>``, the title from ``<title>`` and the alternative text of
-images from ``alt``; fonts are always embedded (subsets). See ADR 0005.
+images from ``alt``; fonts are always embedded (subsets). See ADR 0007.
 
 The DejaVu Sans fonts come from the matplotlib package (see ADR 0003), loaded by
 ``@font-face`` from their files, so the result does not depend on the fonts
