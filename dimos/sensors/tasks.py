@@ -1,4 +1,4 @@
-"""Background tasks: alarm actions, hourly rollups, silence checks (thin: call services)."""
+"""Background tasks: alarm actions, hourly rollups, silence checks, readings partitions (thin)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 from dimos.core.models import Municipality
 from dimos.core.tasks import task, task_enqueue
 from dimos.sensors import services
+from dimos.sensors.partitions import partitions_ensure
 
 
 @task("sensors.alarm_actions")
@@ -18,10 +19,12 @@ def alarm_actions_task(*, alarm_id: int) -> None:
 
 @task("sensors.hourly")
 def hourly_task(*, reschedule: bool = True) -> None:
-    """Roll up the last two whole hours and check silent devices; then schedule the next run."""
+    """Roll up the last two whole hours, check silent devices and keep the readings' monthly
+    partitions created ahead (PostgreSQL); then schedule the next run."""
     from dimos.core.models import Task
 
     now = timezone.now()
+    partitions_ensure(now)
     end = now.replace(minute=0, second=0, microsecond=0)
     for municipality in Municipality.objects.filter(is_active=True):
         services.rollups_compute(municipality=municipality, start=end - timedelta(hours=2), end=end)
