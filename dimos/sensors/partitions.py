@@ -3,7 +3,7 @@
 Migration 0010 turns ``sensors_reading`` into a table partitioned by RANGE of
 ``observed_at``: one partition per calendar month (UTC), named ``sensors_reading_pYYYY_MM``,
 and a DEFAULT partition for anything outside them (a backfill older than the first month).
-The hourly task creates the months ahead (``partitions_ensure``); retention drops whole
+The hourly task has the months ahead created (``partitions_ensure``, in a task of its own); retention drops whole
 months (``partitions_drop_before``). On SQLite there are no partitions and every function
 here is a no-op."""
 
@@ -82,26 +82,38 @@ def create_partition_sql(start: datetime) -> str:
     )
 
 
-def partitions_ensure(now: datetime, months_ahead: int = MONTHS_AHEAD) -> list[str]:
-    """Create the partitions of this month and the next ``months_ahead`` months; returns the
-    names created. A month whose rows already sit in the DEFAULT partition is skipped (and
-    logged): PostgreSQL refuses to create it, and those rows stay readable where they are."""
+def partitions_missing(now: datetime, months_ahead: int = MONTHS_AHEAD) -> list[datetime]:
+    """The months (their first instant) from ``now``'s to ``months_ahead`` later with no partition;
+    a catalog read, no lock."""
     if not is_partitioned():
         return []
     have = {p.name for p in partitions()}
-    created = []
+    missing = []
     start = month_start(now)
     for _ in range(months_ahead + 1):
-        name = partition_name(start)
-        if name not in have:
-            try:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(create_partition_sql(start))
-            except DatabaseError:  # logged; the other months are still created
-                log.warning("readings partition %s not created (rows in the default partition?)", name)
-            else:
-                created.append(name)
+        if partition_name(start) not in have:
+            missing.append(start)
         start = next_month(start)
+    return missing
+
+
+def partitions_ensure(now: datetime, months_ahead: int = MONTHS_AHEAD) -> list[str]:
+    """Create the partitions of this month and the next ``months_ahead`` months; returns the
+    names created. Creating one locks the readings table briefly: run it in a short transaction
+    of its own (the ``sensors.partitions`` task), never inside a long one.
+
+    A month whose rows already sit in the DEFAULT partition is skipped (and logged):
+    PostgreSQL refuses to create it, and those rows stay readable where they are."""
+    created = []
+    for start in partitions_missing(now, months_ahead):
+        name = partition_name(start)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(create_partition_sql(start))
+        except DatabaseError:  # logged; the other months are still created
+            log.warning("readings partition %s not created (rows in the default partition?)", name)
+        else:
+            created.append(name)
     return created
 
 
@@ -112,12 +124,14 @@ def partitions_drop_before(cutoff: datetime) -> int:
     for part in partitions():
         if part.end > cutoff:
             break
+        with connection.cursor() as cursor:
+            # Counted before the exclusive lock of DETACH, so ingest is not blocked meanwhile.
+            cursor.execute(f'SELECT count(*) FROM "{part.name}"')  # noqa: S608 (catalog name)
+            dropped += cursor.fetchone()[0]
         with transaction.atomic(), connection.cursor() as cursor:
             # Deferred foreign-key checks of rows written earlier in this transaction would
             # block the DROP: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f'SELECT count(*) FROM "{part.name}"')  # noqa: S608 (catalog name)
-            dropped += cursor.fetchone()[0]
             cursor.execute(f'ALTER TABLE "{TABLE}" DETACH PARTITION "{part.name}"')
             cursor.execute(f'DROP TABLE "{part.name}"')
         log.info("readings partition %s dropped (retention)", part.name)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from dimos.core.models import Municipality
 from dimos.core.tasks import task, task_enqueue
 from dimos.sensors import services
-from dimos.sensors.partitions import partitions_ensure
+from dimos.sensors.partitions import partitions_ensure, partitions_missing
 
 
 @task("sensors.alarm_actions")
@@ -24,10 +24,18 @@ def hourly_task(*, reschedule: bool = True) -> None:
     from dimos.core.models import Task
 
     now = timezone.now()
-    partitions_ensure(now)
+    if partitions_missing(now):
+        # Its own short transaction: creating a partition locks the readings table.
+        task_enqueue("sensors.partitions", {})
     end = now.replace(minute=0, second=0, microsecond=0)
     for municipality in Municipality.objects.filter(is_active=True):
         services.rollups_compute(municipality=municipality, start=end - timedelta(hours=2), end=end)
         services.alarms_check_silent(municipality=municipality, now=now)
     if reschedule and not Task.objects.filter(name="sensors.hourly", status="pending").exists():
         task_enqueue("sensors.hourly", {}, delay=(end + timedelta(hours=1, minutes=5)) - now)
+
+
+@task("sensors.partitions")
+def partitions_task() -> None:
+    """Create the readings' monthly partitions ahead (PostgreSQL; nothing to do on SQLite)."""
+    partitions_ensure(timezone.now())

@@ -88,9 +88,17 @@ def test_partitions_are_created_ahead_by_the_hourly_task(serres: Any) -> None:
     assert partitions.partitions_ensure(FEB) == []  # idempotent
     from dimos.core.tasks import task_enqueue
 
-    task_enqueue("sensors.hourly", {"reschedule": False})
-    tasks_run_pending()
     now = datetime.now(UTC)
+    last = partitions.month_start(now)
+    for _ in range(partitions.MONTHS_AHEAD):
+        last = partitions.next_month(last)
+    with connection.cursor() as cursor:  # the furthest month ahead is missing
+        cursor.execute(f'DROP TABLE "{partitions.partition_name(last)}"')
+    assert partitions.partitions_missing(now) == [last]
+    task_enqueue("sensors.hourly", {"reschedule": False})
+    tasks_run_pending()  # the hourly task enqueues sensors.partitions (its own transaction)
+    tasks_run_pending()
+    assert partitions.partitions_missing(now) == []
     names = {p.name for p in partitions.partitions()}
     month = partitions.month_start(now)
     for _ in range(partitions.MONTHS_AHEAD + 1):
