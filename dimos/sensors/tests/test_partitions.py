@@ -154,10 +154,23 @@ def test_time_bounded_reads_prune_partitions(serres: Any, station: Any, token: s
     assert response.status_code == 200 and len(response.json()["pm25"]) == 4
     [sql] = reading_selects(queries)
     assert scanned(sql) == only_feb
+    # lastN with no time bound: the newest month is read first, older months only if needed.
+    recent = datetime.now(UTC) - timedelta(days=2)
+    feed(serres, station, recent, 2, timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(f"/temporal/entities/{station.ngsi_id}?lastN=2")
+    assert [p["observedAt"][:13] for p in response.json()["pm25"]] == [
+        (recent + timedelta(hours=i)).strftime("%Y-%m-%dT%H") for i in (0, 1)
+    ]
+    [sql] = reading_selects(queries)
+    assert "sensors_reading_p2025_02" not in scanned(sql)
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(f"/temporal/entities/{station.ngsi_id}?lastN=5")
+    assert len(response.json()["pm25"]) == 5  # 2 recent + 3 from February
     # The device chart.
     with CaptureQueriesContext(connection) as queries:
         points = selectors.series(station, "pm25", since=FEB - timedelta(days=1), bucket=timedelta(hours=1))
-    assert len(points) == 4
+    assert len(points) == 6  # four in February, two recent
     [sql] = reading_selects(queries)
     assert "sensors_reading_p2025_01" not in scanned(sql)
     assert "sensors_reading_p2025_02" in scanned(sql)
