@@ -2,9 +2,9 @@
 state, hourly rollups, rules and alarms.
 
 Readings are append-mostly and keyed by (municipality, device, observed_at): the
-unique constraint makes every door idempotent, and a later move to PostgreSQL
-declarative partitioning by ``observed_at`` only needs the partition key added to
-the primary key (nothing else refers to a reading's id).
+unique constraint makes every door idempotent. On PostgreSQL they are partitioned by
+month of ``observed_at`` (nothing refers to a reading's id, so the partition key joins
+the primary key at the database level only).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dimos.core.i18n import BilingualNameMixin
-from dimos.core.models import Department, HistoryEntry, MunicipalUnit, TenantModel
+from dimos.core.models import Department, HistoryEntry, Municipality, MunicipalUnit, TenantModel
 from dimos.core.search import SearchTextMixin
 from dimos.sensors.constants import AlarmStatus, CredentialScope, Direction, RuleKind, Source
 
@@ -124,8 +124,19 @@ class DeviceState(TenantModel):
 
 
 class Reading(TenantModel):
+    """One observation of a device.
+
+    On PostgreSQL the table is partitioned by month of ``observed_at`` (migration 0010,
+    docs/sensors/storage.md): the database's primary key is (id, observed_at), ``id`` stays
+    unique from its sequence, and whole months are dropped for retention. Every index starts
+    with the municipality; the single-column indexes Django would add to the two foreign keys
+    are left out (the unique (municipality, device, observed_at) index serves device reads)."""
+
     id = models.BigAutoField(primary_key=True)
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="readings")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("δήμος"), db_index=False
+    )
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="readings", db_index=False)
     observed_at = models.DateTimeField()
     received_at = models.DateTimeField(default=timezone.now)
     values = models.JSONField()

@@ -401,7 +401,13 @@ def _device_form(request: HttpRequest, device: Device | None) -> HttpResponse:
     return render(
         request,
         "sensors/device_form.html",
-        {"form": form, "device": device, "has_readings": bool(device and device.readings.exists())},
+        {
+            "form": form,
+            "device": device,
+            "has_readings": bool(
+                device and device.readings.filter(municipality_id=device.municipality_id).exists()
+            ),
+        },
     )
 
 

@@ -16,7 +16,7 @@ from dimos.sensors.ngsild import convert
 from dimos.sensors.ngsild.errors import NgsiError
 from dimos.sensors.ngsild.negotiation import BASE, Ctx, options_param, read_body, respond
 from dimos.sensors.ngsild.query import attrs_param, render, visible_device, visible_devices
-from dimos.sensors.ngsild.writes import entities_write, entity_attrs_write
+from dimos.sensors.ngsild.writes import entities_write, entity_attrs_write, write_target
 
 
 def entities_post(ctx: Ctx) -> HttpResponse:
@@ -67,12 +67,17 @@ def entity_delete(ctx: Ctx, entity_id: str) -> HttpResponse:
 def _attrs_write(ctx: Ctx, entity_id: str, mode: str) -> HttpResponse:
     ctx.require_scope(*WRITE_SCOPES, CredentialScope.MANAGE_DEVICES)
     body = read_body(ctx.request)
-    device = visible_device(ctx, entity_id)
     if not isinstance(body, dict) or not (set(body) - convert.RESERVED):
         raise NgsiError("BadRequestData", "The body must be an object with at least one attribute.")
+    device, known_rules = write_target(ctx, entity_id)
     parsed = convert.parse_fragment(device.type.code, body)
     updated, not_updated = entity_attrs_write(
-        municipality=ctx.municipality, device=device, parsed=parsed, mode=mode, credential=ctx.credential
+        municipality=ctx.municipality,
+        device=device,
+        parsed=parsed,
+        mode=mode,
+        credential=ctx.credential,
+        known_rules=known_rules,
     )
     if not_updated:
         return respond(ctx, {"updated": updated, "notUpdated": not_updated}, status=207)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 
 from dimos.sensors import schemas
 from dimos.sensors.models import Reading
@@ -44,7 +46,7 @@ def temporal_get(ctx: Ctx, entity_id: str) -> HttpResponse:
         raise NgsiError("BadRequestData", "'lastN' must be a positive integer.")
     attrs = attrs_param(request)
     take = min(last_n or MAX_LIMIT, MAX_LIMIT)
-    rows = list(qs.order_by("-observed_at").values_list("observed_at", "values")[:take])
+    rows = _newest(qs, take, bounded=timerel is not None)
     rows.reverse()
     temporal_values = "temporalValues" in options_param(request)
     spec = schemas.TYPES[device.type.code]
@@ -71,3 +73,20 @@ def temporal_get(ctx: Ctx, entity_id: str) -> HttpResponse:
                 for v, t in points
             ]
     return respond(ctx, body)
+
+
+# lastN with no time bound: the newest month first, so PostgreSQL plans and reads one or two
+# monthly partitions instead of every one (docs/sensors/storage.md); older months only when
+# the recent ones hold fewer than asked.
+RECENT = timedelta(days=31)
+
+
+def _newest(qs: QuerySet[Reading], take: int, *, bounded: bool) -> list[tuple[datetime, Any]]:
+    newest_first = qs.order_by("-observed_at").values_list("observed_at", "values")
+    if bounded:
+        return list(newest_first[:take])
+    since = timezone.now() - RECENT
+    rows = list(newest_first.filter(observed_at__gte=since)[:take])
+    if len(rows) < take:
+        rows += list(newest_first.filter(observed_at__lt=since)[: take - len(rows)])
+    return rows

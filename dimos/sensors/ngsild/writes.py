@@ -8,10 +8,14 @@ changed or deleted is an audit event."""
 from __future__ import annotations
 
 import hashlib
+import json
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from dimos.core.exceptions import ValidationFailed
@@ -19,10 +23,14 @@ from dimos.core.geo import unit_at
 from dimos.core.models import Municipality
 from dimos.core.services import audit_record
 from dimos.sensors import schemas, services
-from dimos.sensors.constants import WRITE_SCOPES, CredentialScope, Source
-from dimos.sensors.models import Credential, Device, DeviceState, DeviceType
+from dimos.sensors.constants import WRITE_SCOPES, AlarmStatus, CredentialScope, Source
+from dimos.sensors.models import Alarm, Credential, Device, DeviceState, DeviceType, Rule
 from dimos.sensors.ngsild.convert import Parsed
 from dimos.sensors.ngsild.errors import NgsiError, forbidden
+from dimos.sensors.ngsild.negotiation import Ctx
+from dimos.sensors.ngsild.query import visible_devices
+from dimos.sensors.services.alarms import KnownRules
+from dimos.sensors.services.device_types import device_types_by_pk
 
 
 @dataclass
@@ -248,15 +256,114 @@ def _reset_missing(pairs: list[tuple[Parsed, Device]]) -> None:
         DeviceState.objects.bulk_update(dirty, ["values", "observed"])
 
 
-@transaction.atomic
+_RULES_SQL = {
+    "postgresql": (
+        "SELECT COALESCE(json_agg(json_build_object({fields})), '[]')::text FROM {rule} r "
+        "WHERE r.municipality_id = {device}.municipality_id AND r.type_id = {device}.type_id AND r.is_active"
+    ),
+    "sqlite": (
+        "SELECT json_group_array(json_object({fields})) FROM {rule} r "
+        "WHERE r.municipality_id = {device}.municipality_id AND r.type_id = {device}.type_id AND r.is_active"
+    ),
+}
+_OPEN_ALARMS_SQL = {
+    "postgresql": "SELECT COALESCE(json_agg(json_build_array(a.id, a.rule_id)), '[]')::text FROM {alarm} a "
+    "WHERE a.municipality_id = {device}.municipality_id AND a.device_id = {device}.id AND a.status IN (%s, %s)",
+    "sqlite": "SELECT json_group_array(json_array(a.id, a.rule_id)) FROM {alarm} a "
+    "WHERE a.municipality_id = {device}.municipality_id AND a.device_id = {device}.id AND a.status IN (%s, %s)",
+}
+_RULE_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "attribute",
+    "direction",
+    "threshold",
+    "clear_threshold",
+    "status_values",
+    "silent_hours",
+    "actions",
+    "report_category",
+    "department_id",
+)
+_JSON_RULE_FIELDS = {"status_values", "actions"}
+
+
+def _rules_sql(vendor: str) -> tuple[str, str]:
+    sqlite = vendor != "postgresql"
+    fields = ", ".join(
+        f"'{name}', " + (f"json(r.{name})" if sqlite and name in _JSON_RULE_FIELDS else f"r.{name}")
+        for name in _RULE_FIELDS
+    )
+    names = {
+        "device": Device._meta.db_table,
+        "rule": Rule._meta.db_table,
+        "alarm": Alarm._meta.db_table,
+        "fields": fields,
+    }
+    key = "postgresql" if vendor == "postgresql" else "sqlite"
+    return _RULES_SQL[key].format(**names), _OPEN_ALARMS_SQL[key].format(**names)
+
+
+def write_target(ctx: Ctx, entity_id: str) -> tuple[Device, KnownRules]:
+    """The entity a single-entity write addresses, in ONE query: the device (as the request
+    may see it), its latest state, the active rules of its type and its open alarms, so that
+    the write itself is one more statement (docs/sensors/storage.md)."""
+    rules_sql, alarms_sql = _rules_sql(connection.vendor)
+    row = (
+        visible_devices(ctx)
+        .filter(ngsi_id=entity_id)
+        .select_related("state")
+        .annotate(
+            rules_json=RawSQL(rules_sql, [], output_field=TextField()),  # noqa: S611 (constant SQL)
+            open_alarms_json=RawSQL(  # noqa: S611 (constant SQL)
+                alarms_sql, [AlarmStatus.OPEN, AlarmStatus.ACKNOWLEDGED], output_field=TextField()
+            ),
+        )
+        .first()
+    )
+    if row is None:
+        raise NgsiError("ResourceNotFound", f"Entity {entity_id} was not found.")
+    types = device_types_by_pk()
+    if row.type_id not in types:
+        types = device_types_by_pk(refresh=True)
+    row.type = types[row.type_id]
+    rules = [
+        Rule(municipality_id=row.municipality_id, type_id=row.type_id, is_active=True, **fields)
+        for fields in json.loads(row.rules_json or "[]")
+    ]
+    known = KnownRules(
+        by_type={row.type_id: rules},
+        open_alarm_ids={
+            (row.pk, rule_id): alarm_id for alarm_id, rule_id in json.loads(row.open_alarms_json or "[]")
+        },
+    )
+    return row, known
+
+
+def _current_state(device: Device) -> DeviceState | None:
+    """The state read with the device (``write_target``, ``attach_states``), else from the table."""
+    if "state" in device._state.fields_cache:
+        return device._state.fields_cache["state"]
+    return DeviceState.objects.filter(device=device).first()
+
+
 def entity_attrs_write(
-    *, municipality: Municipality, device: Device, parsed: Parsed, mode: str, credential: Credential | None
+    *,
+    municipality: Municipality,
+    device: Device,
+    parsed: Parsed,
+    mode: str,
+    credential: Credential | None,
+    known_rules: KnownRules | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Append (``append`` / ``noOverwrite``) or update (``patch``) attributes.
 
-    Returns (updated names, notUpdated details)."""
+    Measured attributes go through the one ingestion pipeline, rules included (with
+    ``known_rules`` read by ``write_target``, no query for them). Returns (updated names,
+    notUpdated details)."""
     present = set(device.attrs)
-    state = DeviceState.objects.filter(device=device).first()
+    state = _current_state(device)
     if state is not None:
         present |= set(state.values)
     if device.lat is not None:
@@ -282,22 +389,31 @@ def entity_attrs_write(
     refusal = write_refusal(municipality, parsed, device, credential)
     if refusal is not None:
         raise refusal
-    if parsed.static or parsed.has_location:
-        before = (device.lat, device.lon)
-        old_view = {**services.device_audit_view(device), "attrs": dict(device.attrs)}
-        _apply_static(device, parsed, replace=False)
-        if before != (device.lat, device.lon):
-            device.unit = unit_at(municipality, device.lat, device.lon) if device.lat is not None else None
-        device.save(update_fields=["attrs", "name", "lat", "lon", "unit", "modified_at"])
-        audit_record(
-            action="sensors.device_updated",
-            obj=device,
-            old=old_view,
-            new={**services.device_audit_view(device), "attrs": device.attrs, **_via(credential)},
-        )
     items = _readings(parsed, device)
-    if items:
-        services.readings_ingest(
-            municipality=municipality, items=items, source=Source.NGSILD, credential=credential
-        )
+    # A registry change and its audit event commit together with the readings; readings
+    # alone are one statement of the ingestion pipeline and need no transaction here.
+    with transaction.atomic() if parsed.static or parsed.has_location else nullcontext():
+        if parsed.static or parsed.has_location:
+            before = (device.lat, device.lon)
+            old_view = {**services.device_audit_view(device), "attrs": dict(device.attrs)}
+            _apply_static(device, parsed, replace=False)
+            if before != (device.lat, device.lon):
+                device.unit = (
+                    unit_at(municipality, device.lat, device.lon) if device.lat is not None else None
+                )
+            device.save(update_fields=["attrs", "name", "lat", "lon", "unit", "modified_at"])
+            audit_record(
+                action="sensors.device_updated",
+                obj=device,
+                old=old_view,
+                new={**services.device_audit_view(device), "attrs": device.attrs, **_via(credential)},
+            )
+        if items:
+            services.readings_ingest(
+                municipality=municipality,
+                items=items,
+                source=Source.NGSILD,
+                credential=credential,
+                known_rules=known_rules,
+            )
     return sorted(parsed.names), not_updated

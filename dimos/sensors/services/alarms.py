@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,26 +51,47 @@ def rule_decision(rule: Rule, values: dict[str, Any]) -> str | None:
     return "clear" if value <= clear else None
 
 
+@dataclass
+class KnownRules:
+    """The active rules of a write's device types and the devices' open alarms, already read
+    (the single-entity NGSI-LD path reads them in its one device lookup, so that
+    ``rules_evaluate`` needs no query unless an alarm opens or clears)."""
+
+    by_type: dict[int, list[Rule]] = field(default_factory=dict)
+    open_alarm_ids: dict[tuple[int, int], int] = field(default_factory=dict)  # (device, rule) → alarm
+
+
 def rules_evaluate(
-    *, municipality: Municipality, states: list[tuple[Device, Any]], now: datetime | None = None
+    *,
+    municipality: Municipality,
+    states: list[tuple[Device, Any]],
+    now: datetime | None = None,
+    known: KnownRules | None = None,
 ) -> list[Alarm]:
-    """Open and auto-resolve alarms for new states; two queries for the whole batch."""
+    """Open and auto-resolve alarms for new states; two queries for the whole batch (none with ``known``)."""
     now = now or timezone.now()
-    type_ids = {d.type_id for d, _ in states}
     rules_by_type: dict[int, list[Rule]] = defaultdict(list)
-    for rule in Rule.objects.filter(municipality=municipality, type_id__in=type_ids, is_active=True):
-        rules_by_type[rule.type_id].append(rule)
+    if known is not None:
+        rules_by_type.update({t: rules for t, rules in known.by_type.items() if rules})
+    else:
+        type_ids = {d.type_id for d, _ in states}
+        for rule in Rule.objects.filter(municipality=municipality, type_id__in=type_ids, is_active=True):
+            rules_by_type[rule.type_id].append(rule)
     if not rules_by_type:
         return []
     relevant = [(d, s) for d, s in states if d.type_id in rules_by_type]
-    open_alarms = {
-        (a.device_id, a.rule_id): a
-        for a in Alarm.objects.filter(
-            municipality=municipality,
-            device_id__in=[d.pk for d, _ in relevant],
-            status__in=[AlarmStatus.OPEN, AlarmStatus.ACKNOWLEDGED],
-        )
-    }
+    open_alarms: dict[tuple[int, int], Any]
+    if known is not None:
+        open_alarms = dict(known.open_alarm_ids)
+    else:
+        open_alarms = {
+            (a.device_id, a.rule_id): a
+            for a in Alarm.objects.filter(
+                municipality=municipality,
+                device_id__in=[d.pk for d, _ in relevant],
+                status__in=[AlarmStatus.OPEN, AlarmStatus.ACKNOWLEDGED],
+            )
+        }
     opened = []
     for device, state in relevant:
         for rule in rules_by_type[device.type_id]:
@@ -81,6 +103,15 @@ def rules_evaluate(
                 if created is not None:
                     opened.append(created)
             elif decision == "clear" and alarm is not None:
+                if not isinstance(alarm, Alarm):
+                    # Known by id only: lock and re-read it (a person may have moved it meanwhile).
+                    alarm = (
+                        Alarm.objects.select_for_update()
+                        .filter(pk=alarm, status__in=[AlarmStatus.OPEN, AlarmStatus.ACKNOWLEDGED])
+                        .first()
+                    )
+                    if alarm is None:
+                        continue
                 with translation.override(settings.LANGUAGE_CODE):
                     comment = _("Αυτόματη επίλυση: η τιμή επανήλθε.")
                 _alarm_move(alarm, AlarmStatus.RESOLVED, actor=None, comment=comment)

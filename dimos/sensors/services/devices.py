@@ -198,7 +198,10 @@ def device_register(
     others = Device.objects.filter(municipality=municipality)
     if device is not None:
         others = others.exclude(pk=device.pk)
-        if device.type_id != device_type.pk and Reading.objects.filter(device=device).exists():
+        if (
+            device.type_id != device_type.pk
+            and Reading.objects.filter(municipality_id=device.municipality_id, device=device).exists()
+        ):
             raise ValidationFailed(
                 _("Ο τύπος δεν αλλάζει σε συσκευή που έχει ήδη μετρήσεις· καταχωρίστε νέα συσκευή."),
                 field="type",
@@ -317,7 +320,10 @@ def device_delete(
     device = Device.objects.select_for_update().filter(municipality=municipality, pk=device_id).first()
     if device is None:
         raise NotFound(_("Η συσκευή δεν βρέθηκε."))
-    if Reading.objects.filter(device=device).exists() or DeviceState.objects.filter(device=device).exists():
+    if (
+        Reading.objects.filter(municipality_id=device.municipality_id, device=device).exists()
+        or DeviceState.objects.filter(device=device).exists()
+    ):
         raise ValidationFailed(
             _(
                 "Η συσκευή έχει μετρήσεις και δεν διαγράφεται· απενεργοποιήστε την για να κρατηθεί το ιστορικό."

@@ -23,7 +23,7 @@ from dimos.core.models import Municipality
 from dimos.sensors import schemas
 from dimos.sensors.constants import FUTURE_TOLERANCE_SECONDS
 from dimos.sensors.models import Credential, Device, DeviceState, Reading
-from dimos.sensors.services.alarms import rules_evaluate
+from dimos.sensors.services.alarms import KnownRules, rules_evaluate
 from dimos.sensors.services.device_types import device_types_by_pk
 
 
@@ -120,8 +120,12 @@ def readings_ingest(
     source: str,
     credential: Credential | None = None,
     now: datetime | None = None,
+    known_rules: KnownRules | None = None,
 ) -> IngestOutcome:
-    """Validate, store (bulk, idempotent), update latest state, evaluate rules."""
+    """Validate, store (bulk, idempotent), update latest state, evaluate rules.
+
+    ``known_rules``: the rules and open alarms of the items' devices, when the caller read
+    them already (the single-entity NGSI-LD path); otherwise they are read here."""
     now = now or timezone.now()
     outcome = IngestOutcome()
     refs = {i.device for i in items if isinstance(i.device, str)}
@@ -184,38 +188,42 @@ def readings_ingest(
     if not accepted:
         _observe(outcome, source, [])
         return outcome
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The insert itself tells which readings are new (ON CONFLICT DO NOTHING
-            # RETURNING): a reading already stored, by an earlier or a concurrent
-            # batch, is a duplicate.
-            stored = _insert_readings_pg(municipality, accepted, now, source)
-            fresh = []
-            for index, device, observed, clean in accepted:
-                if (device.pk, observed) in stored:
-                    fresh.append((device, observed, clean))
-                else:
-                    outcome.results[index].status = "duplicate"
-        else:
-            existing = set(
-                Reading.objects.filter(
-                    municipality=municipality,
-                    device_id__in={d.pk for _, d, _, _ in accepted},
-                    observed_at__in={t for _, _, t, _ in accepted},
-                ).values_list("device_id", "observed_at")
-            )
-            fresh = []
-            for index, device, observed, clean in accepted:
-                if (device.pk, observed) in existing:
-                    outcome.results[index].status = "duplicate"
-                else:
-                    fresh.append((device, observed, clean))
-            _insert_readings(municipality, fresh, now, source)
-        if fresh:
-            states = _states_merge(municipality, fresh, now)
-            rules_evaluate(municipality=municipality, states=states, now=now)
+    if connection.vendor == "postgresql":
+        # ONE statement stores the readings, tells which are new (an existing one, from an
+        # earlier or a concurrent batch, is a duplicate) and merges them into the latest
+        # states under the row locks of the upsert: atomic by itself, no transaction needed.
+        stored, states = _store_pg(municipality, accepted, now, source)
+        fresh = _fresh(outcome, accepted, stored)
+        by_pk = {device.pk: device for device, _observed, _clean in fresh}
+        merged = [(by_pk[state.device_id], state) for state in states]
+    else:
+        with transaction.atomic(savepoint=False):
+            stored = _insert_readings(municipality, accepted, now, source)
+            fresh = _fresh(outcome, accepted, stored)
+            merged = _states_merge(municipality, fresh, now) if fresh else []
+    if merged and (known_rules is None or any(known_rules.by_type.values())):
+        # The rules see the committed states (a side effect of the store, as the architecture
+        # wants); their alarm writes are atomic among themselves. Inside a caller's
+        # transaction this is part of it.
+        with transaction.atomic(savepoint=False):
+            rules_evaluate(municipality=municipality, states=merged, now=now, known=known_rules)
     _observe(outcome, source, [observed for _device, observed, _clean in fresh])
     return outcome
+
+
+def _fresh(
+    outcome: IngestOutcome,
+    accepted: list[tuple[int, Device, datetime, dict[str, Any]]],
+    stored: set[tuple[int, datetime]],
+) -> list[tuple[Device, datetime, dict[str, Any]]]:
+    """The accepted readings actually stored; the others are marked duplicates."""
+    fresh = []
+    for index, device, observed, clean in accepted:
+        if (device.pk, observed) in stored:
+            fresh.append((device, observed, clean))
+        else:
+            outcome.results[index].status = "duplicate"
+    return fresh
 
 
 def _observe(outcome: IngestOutcome, source: str, stored_times: list[datetime]) -> None:
@@ -243,46 +251,99 @@ class LatestState:
     observed: dict[str, str]
 
 
-def _insert_readings_pg(
+# The per-attribute merge of new readings into the latest state, in SQL: an attribute is
+# taken from the new readings when its observation time is not older than the stored one
+# (the same rule as ``_states_merge``), atomically under the upsert's row lock.
+_NEWER = "st.observed ->> n.key IS NULL OR (st.observed ->> n.key)::timestamptz <= n.value::timestamptz"
+_STORE_PG = f"""
+WITH r AS (
+    SELECT * FROM jsonb_to_recordset(%(doc)s::jsonb) AS r(d bigint, t timestamptz, v jsonb, s text)
+), ins AS (
+    INSERT INTO {Reading._meta.db_table} (municipality_id, device_id, observed_at, received_at, "values", source)
+    SELECT %(m)s, r.d, r.t, %(now)s, r.v, %(source)s FROM r
+    ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING
+    RETURNING device_id, observed_at
+), latest AS (
+    SELECT DISTINCT ON (r.d, e.key) r.d, r.t, e.key, e.value, r.s
+    FROM r JOIN ins ON ins.device_id = r.d AND ins.observed_at = r.t CROSS JOIN jsonb_each(r.v) AS e
+    ORDER BY r.d, e.key, r.t DESC
+), fresh AS (
+    SELECT d, max(t) AS o, jsonb_object_agg(key, value) AS v, jsonb_object_agg(key, s) AS ob
+    FROM latest GROUP BY d
+), up AS (
+    INSERT INTO {DeviceState._meta.db_table} AS st
+        (device_id, municipality_id, observed_at, received_at, "values", observed)
+    SELECT d, %(m)s, o, %(now)s, v, ob FROM fresh
+    ON CONFLICT (device_id) DO UPDATE SET
+        observed_at = GREATEST(st.observed_at, excluded.observed_at),
+        received_at = excluded.received_at,
+        "values" = st."values" || COALESCE((
+            SELECT jsonb_object_agg(n.key, excluded."values" -> n.key)
+            FROM jsonb_each_text(excluded.observed) AS n WHERE {_NEWER}), '{{}}'::jsonb),
+        observed = st.observed || COALESCE((
+            SELECT jsonb_object_agg(n.key, to_jsonb(n.value))
+            FROM jsonb_each_text(excluded.observed) AS n WHERE {_NEWER}), '{{}}'::jsonb)
+    RETURNING device_id, observed_at, "values", observed
+)
+SELECT 'r', device_id, observed_at, NULL, NULL FROM ins
+UNION ALL
+SELECT 's', device_id, observed_at, "values"::text, observed::text FROM up
+"""  # noqa: S608 (table names are constants)
+
+
+def _store_pg(
+    municipality: Municipality,
+    accepted: list[tuple[int, Device, datetime, dict[str, Any]]],
+    now: datetime,
+    source: str,
+) -> tuple[set[tuple[int, datetime]], list[LatestState]]:
+    """PostgreSQL: insert the readings and merge them into the latest states in ONE statement
+    whose rows travel as one JSON document (json.dumps in C, one literal to quote).
+
+    Returns the (device, observed time) pairs actually inserted and the merged states."""
+    doc = json.dumps([{"d": d.pk, "t": t.isoformat(), "v": v, "s": t.isoformat()} for _, d, t, v in accepted])
+    with connection.cursor() as cursor:
+        cursor.execute(_STORE_PG, {"doc": doc, "m": municipality.pk, "now": now, "source": source})
+        rows = cursor.fetchall()
+    stored = {(device_id, observed) for kind, device_id, observed, _v, _o in rows if kind == "r"}
+    states = [
+        LatestState(
+            device_id=device_id,
+            observed_at=observed,
+            received_at=now,
+            values=json.loads(values),
+            observed=json.loads(observed_map),
+        )
+        for kind, device_id, observed, values, observed_map in rows
+        if kind == "s"
+    ]
+    return stored, states
+
+
+def _insert_readings(
     municipality: Municipality,
     accepted: list[tuple[int, Device, datetime, dict[str, Any]]],
     now: datetime,
     source: str,
 ) -> set[tuple[int, datetime]]:
-    """PostgreSQL: every reading in ONE statement whose rows travel as one JSON document
-    (json.dumps in C, one literal to quote; no per-element array escaping in Python).
-    Returns the (device, observed time) pairs actually inserted."""
-    table = Reading._meta.db_table
-    doc = json.dumps([{"d": d.pk, "t": t.isoformat(), "v": v} for _, d, t, v in accepted])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{table}" (municipality_id, device_id, observed_at, received_at, "values", source) '  # noqa: S608 (constants only)
-            "SELECT %s, r.d, r.t, %s, r.v, %s FROM jsonb_to_recordset(%s::jsonb) AS r(d bigint, t timestamptz, v jsonb) "
-            "ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING RETURNING device_id, observed_at",
-            [municipality.pk, now, source, doc],
-        )
-        return set(cursor.fetchall())
-
-
-def _insert_readings(
-    municipality: Municipality,
-    fresh: list[tuple[Device, datetime, dict[str, Any]]],
-    now: datetime,
-    source: str,
-) -> None:
-    """SQLite: one multi-row INSERT per 1000 readings; a concurrent door's copy is ignored (ON CONFLICT)."""
+    """SQLite: one multi-row INSERT per 1000 readings; a reading already stored (by an earlier
+    or a concurrent door) is ignored (ON CONFLICT). Returns the pairs actually inserted."""
     table = Reading._meta.db_table
     ops = connection.ops
     values_field = Reading._meta.get_field("values")
     received = ops.adapt_datetimefield_value(now)
-    for start in range(0, len(fresh), _CHUNK):
-        chunk = fresh[start : start + _CHUNK]
+    stored: set[tuple[int, datetime]] = set()
+    for start in range(0, len(accepted), _CHUNK):
+        chunk = accepted[start : start + _CHUNK]
         params: list[Any] = []
-        for device, observed, clean in chunk:
+        keys: dict[tuple[int, str], datetime] = {}
+        for _index, device, observed, clean in chunk:
+            stamp = ops.adapt_datetimefield_value(observed)
+            keys[(device.pk, stamp)] = observed
             params += [
                 municipality.pk,
                 device.pk,
-                ops.adapt_datetimefield_value(observed),
+                stamp,
                 received,
                 values_field.get_db_prep_value(clean, connection),
                 source,
@@ -291,37 +352,29 @@ def _insert_readings(
         with connection.cursor() as cursor:
             cursor.execute(
                 f'INSERT INTO "{table}" (municipality_id, device_id, observed_at, received_at, "values", source) '  # noqa: S608 (constants only)
-                f"VALUES {rows} ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING",
+                f"VALUES {rows} ON CONFLICT (municipality_id, device_id, observed_at) DO NOTHING "
+                "RETURNING device_id, observed_at",
                 params,
             )
+            # The driver may hand the stored text back as a (naive UTC) datetime.
+            stored.update((pk, keys[(pk, str(stamp))]) for pk, stamp in cursor.fetchall())
+    return stored
 
 
 def _states_merge(
     municipality: Municipality, fresh: list[tuple[Device, datetime, dict[str, Any]]], now: datetime
 ) -> list[tuple[Device, LatestState]]:
-    """Merge new readings into the latest state (per attribute, the newest wins); one upsert."""
+    """SQLite: merge new readings into the latest state (per attribute, the newest wins); one
+    upsert. (PostgreSQL does the same merge in SQL, in ``_store_pg``.)"""
     by_device: dict[int, Device] = {}
     for device, _observed, _values in fresh:
         by_device[device.pk] = device
     table = DeviceState._meta.db_table
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'SELECT device_id, observed_at, "values", observed FROM "{table}" '  # noqa: S608 (constants only)
-                "WHERE device_id = ANY(%s::bigint[])",
-                ["{" + ",".join(str(int(pk)) for pk in by_device) + "}"],
-            )
-            # received_at is not read: every state of the batch gets ``now``.
-            found = [
-                (pk, obs, now, json.loads(values), json.loads(observed))
-                for pk, obs, values, observed in cursor.fetchall()
-            ]
-    else:
-        found = list(
-            DeviceState.objects.filter(device_id__in=by_device).values_list(
-                "device_id", "observed_at", "received_at", "values", "observed"
-            )
+    found = list(
+        DeviceState.objects.filter(device_id__in=by_device).values_list(
+            "device_id", "observed_at", "received_at", "values", "observed"
         )
+    )
     current: dict[int, LatestState] = {
         pk: LatestState(
             device_id=pk, observed_at=obs, received_at=rec, values=values, observed=observed or {}
@@ -343,23 +396,6 @@ def _states_merge(
         state.observed_at = max(state.observed_at, observed)
         state.received_at = now
     states = list(current.values())
-    if connection.vendor == "postgresql":
-        doc = json.dumps(
-            [
-                {"d": st.device_id, "o": st.observed_at.isoformat(), "v": st.values, "ob": st.observed}
-                for st in states
-            ]
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'INSERT INTO "{table}" (device_id, municipality_id, observed_at, received_at, "values", observed) '  # noqa: S608
-                "SELECT s.d, %s, s.o, %s, s.v, s.ob FROM jsonb_to_recordset(%s::jsonb) "
-                "AS s(d bigint, o timestamptz, v jsonb, ob jsonb) "
-                "ON CONFLICT (device_id) DO UPDATE SET observed_at = excluded.observed_at, "
-                'received_at = excluded.received_at, "values" = excluded."values", observed = excluded.observed',
-                [municipality.pk, now, doc],
-            )
-        return [(by_device[pk], state) for pk, state in current.items()]
     ops = connection.ops
     json_field = DeviceState._meta.get_field("values")
     for start in range(0, len(states), _CHUNK):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from dimos.core.exceptions import ValidationFailed
 from dimos.core.models import Municipality
 from dimos.sensors.models import Reading, Rollup
+from dimos.sensors.partitions import partitions_drop_before
 
 
 def _hour(t: datetime) -> datetime:
@@ -55,7 +56,11 @@ def rollups_compute(*, municipality: Municipality, start: datetime, end: datetim
 
 
 def readings_purge(*, municipality: Municipality | None, older_than_days: int) -> int:
-    """Delete raw readings older than N days; rollups are kept."""
+    """Delete raw readings older than N days; rollups are kept.
+
+    On PostgreSQL the monthly partitions that end before the cutoff are dropped whole (for
+    every municipality: a partition holds them all); the rest (part of a month, the default
+    partition, one municipality only, SQLite) is deleted row by row."""
     if older_than_days < 1:
         raise ValidationFailed(_("Η διατήρηση πρέπει να είναι τουλάχιστον 1 ημέρα."), field="days")
     # Whole hours only, so every deleted reading is inside a complete rollup.
@@ -70,5 +75,5 @@ def readings_purge(*, municipality: Municipality | None, older_than_days: int) -
         )
         if oldest is not None:
             rollups_compute(municipality=m, start=oldest, end=cutoff)
-    deleted = qs.delete()[0]
-    return deleted
+    dropped = partitions_drop_before(cutoff) if municipality is None else 0
+    return dropped + qs.delete()[0]
