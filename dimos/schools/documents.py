@@ -78,7 +78,7 @@ def proposal_pdf(version: ProposalVersion) -> bytes:
     st = pdf.styles()
     data = breakdown(version)
     p = lambda text, style="Normal": Paragraph(escape(str(text)), st[style])  # noqa: E731
-    today = formats.date_format(timezone.localdate(), "j/n/Y")
+    today = formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
     story: list[Any] = [
         p(_("Ημερομηνία: %(d)s") % {"d": today}, "Right"),
         p(_("Διεύθυνση Παιδείας"), "Small"),
@@ -301,7 +301,7 @@ def loan_agreement_pdf(loan: Loan) -> bytes:
     st = pdf.styles()
     p = lambda text, style="Normal": Paragraph(escape(str(text)), st[style])  # noqa: E731
     asset = loan.asset
-    d = lambda v: formats.date_format(v, "j/n/Y")  # noqa: E731
+    d = lambda v: formats.date_format(v, "SHORT_DATE_FORMAT")  # noqa: E731
     rows = [
         [_("Σχολείο"), loan.school.name],
         [_("Εξοπλισμός"), f"{asset.model} ({asset.model.category})"],
