@@ -57,7 +57,9 @@ def cell(value: Any) -> str:
         return _("Ναι") if value else _("Όχι")
     if isinstance(value, datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return formats.date_format(local.replace(microsecond=0), "SHORT_DATE_FORMAT") + local.strftime(" %H:%M:%S")
+        return formats.date_format(local.replace(microsecond=0), "SHORT_DATE_FORMAT") + local.strftime(
+            " %H:%M:%S"
+        )
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal | float):
@@ -91,7 +93,9 @@ def _in_language(language: str, lines: Iterator[str]) -> Iterator[str]:
         yield from lines
 
 
-def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
     """A download of ``rows`` under ``columns``, streamed (see the module's docstring)."""
     language = translation.get_language() or "el"
     body = _in_language(language, csv_lines(columns, rows))

@@ -30,7 +30,9 @@ def test_no_template_writes_a_date_pattern_of_its_own() -> None:
     """«3/12/2026» on one page and «03/12/2026» on the next came from patterns in templates."""
     # Only the one pattern (as a named format, or «d/m/Y H:i:s» where seconds matter).
     numeric = re.compile(r'(\|date:|\{% now )"(?!d/m/Y H:i:s")[jdnm]/[jdnm]/Y')
-    offenders = [str(p.relative_to(DIMOS)) for p in TEMPLATES if numeric.search(p.read_text(encoding="utf-8"))]
+    offenders = [
+        str(p.relative_to(DIMOS)) for p in TEMPLATES if numeric.search(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 

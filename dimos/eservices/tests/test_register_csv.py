@@ -25,7 +25,9 @@ def _at_noon_with_microseconds() -> dt.datetime:
 
 
 @pytest.mark.django_db
-def test_greek_csv_has_bom_semicolons_labels_and_local_times(alice_client: Any, submitted: Application) -> None:
+def test_greek_csv_has_bom_semicolons_labels_and_local_times(
+    alice_client: Any, submitted: Application
+) -> None:
     ProtocolEntry.objects.filter(pk=submitted.protocol.pk).update(registered_at=_at_noon_with_microseconds())
     text = _download(alice_client, dt.date(2026, 3, 12))
     assert text.startswith("\ufeff")

@@ -26,7 +26,6 @@ from dimos.eservices.forms import RangeForm
 from dimos.eservices.models import ProtocolEntry
 from dimos.eservices.pdfs import register_pdf
 
-
 REGISTER_COLUMNS = [
     Column("number", gettext_lazy("Αριθμός")),
     Column("year", gettext_lazy("Έτος")),

@@ -161,7 +161,9 @@ def test_export_csv_and_xlsx_round_trip(w) -> None:
 @pytest.mark.parametrize("language", ["el", "en"])
 def test_an_exported_file_imports_back_as_it_is(w, language: str) -> None:
     """Translated headers and status labels go back in: the export is the import's template."""
-    Asset.objects.filter(municipality=w.municipality).update(cost=Decimal("1890.50"), purchase_date=date(2024, 9, 1))
+    Asset.objects.filter(municipality=w.municipality).update(
+        cost=Decimal("1890.50"), purchase_date=date(2024, 9, 1)
+    )
     with translation.override(language):
         text = "".join(export_csv_stream(Asset.objects.filter(municipality=w.municipality)))
     Asset.objects.filter(municipality=w.municipality).update(serial=Concat("serial", Value("-old")))
