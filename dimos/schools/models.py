@@ -244,6 +244,7 @@ class AssetEvent(HistoryEntry):
     history adds the kind of event and where it moved from and to.
     """
 
+    statuses = AssetStatus
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=12, choices=EventKind.choices)
     from_school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -453,6 +454,7 @@ class Repair(TenantModel):
 class RepairEvent(HistoryEntry):
     """Append-only history of a repair's statuses (who, when, from, to, comment: ``HistoryEntry``)."""
 
+    statuses = RepairStatus
     repair = models.ForeignKey(Repair, on_delete=models.CASCADE, related_name="events")
 
     class Meta:

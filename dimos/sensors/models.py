@@ -309,10 +309,18 @@ class Alarm(TenantModel):
     def __str__(self) -> str:
         return f"{self.rule.name}: {self.device}"
 
+    @property
+    def text(self) -> str:
+        """What the alarm says in the reader's language (``message`` keeps the site's)."""
+        from dimos.sensors.labels import alarm_text  # labels reads the schemas, which read no models
+
+        return alarm_text(rule=self.rule, type_code=self.device.type.code, value=self.value)
+
 
 class AlarmEvent(HistoryEntry):
     """Append-only history of an alarm's transitions (who, when, from, to, comment)."""
 
+    statuses = AlarmStatus
     alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="events")
 
     class Meta(HistoryEntry.Meta):
