@@ -116,6 +116,11 @@ class HistoryEntry(TenantModel):
     def __str__(self) -> str:
         return self.transition_label
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def status_label(self, code: str) -> str:
         """The label of a status code; the code itself only for a code no workflow knows."""
         if self.statuses is not None and code in self.statuses.values:
@@ -137,11 +142,6 @@ class HistoryEntry(TenantModel):
         if before and after and before != after:
             return f"{before} → {after}"
         return after or before
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError(f"{type(self).__name__} is append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class DataVersion(models.Model):
