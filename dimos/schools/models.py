@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dimos.core.i18n import bilingual
 from dimos.core.models import HistoryEntry, MunicipalUnit, TenantModel
 from dimos.schools.constants import (
     AssetStatus,
@@ -87,7 +88,8 @@ class SchoolYear(TenantModel):
 
 class EquipmentCategory(TenantModel):
     code = models.SlugField(_("κωδικός"), max_length=40)
-    name = models.CharField(_("ονομασία"), max_length=120)
+    name = models.CharField(_("ονομασία"), max_length=120)  # Greek, the language of record
+    name_en = models.CharField(_("ονομασία (αγγλικά)"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("κατηγορία εξοπλισμού")
@@ -98,7 +100,12 @@ class EquipmentCategory(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the page's language (Greek when no English is written)."""
+        return bilingual(self.name, self.name_en)
 
 
 class EquipmentModel(TenantModel):

@@ -68,7 +68,7 @@ class Device(TenantModel):
         verbose_name=_("υπηρεσία"),
     )
     vendor = models.CharField(_("προμηθευτής"), max_length=100, blank=True)
-    ttn_device_id = models.CharField(_("TTN device id"), max_length=100, blank=True)
+    ttn_device_id = models.CharField(_("Αναγνωριστικό συσκευής στο TTN"), max_length=100, blank=True)
     dev_eui = models.CharField(_("DevEUI"), max_length=16, blank=True)
     attrs = models.JSONField(_("στατικά χαρακτηριστικά"), default=dict, blank=True)
     is_active = models.BooleanField(
