@@ -3,6 +3,7 @@ interactive maps» or alt «Marker» on a Greek page (Leaflet's defaults, issue 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -48,3 +49,30 @@ def test_greek_and_english_map_controls(live_server: Any, town: Any, open_browse
     assert page.goto(live_server.url + "/reports/").status == 200
     controls = _controls(page)
     assert controls["zoomIn"] == "Zoom in" and controls["marker"] == "Point on the map"
+
+
+def test_file_inputs_have_a_translated_face(
+    live_server: Any, town: Any, open_browser: Any, tmp_path: Any
+) -> None:
+    """No «Choose Files / No file chosen» on a Greek page; the native input stays labelled and usable."""
+    from dimos.core.constants import StaffRole
+    from dimos.core.testing import make_staff
+    from dimos.core.testing_browser import login_as
+
+    officer = make_staff("eleni", town, StaffRole.EDUCATION_OFFICER)
+    page = open_browser()
+    login_as(page, live_server.url, officer)
+    assert page.goto(live_server.url + "/staff/schools/assets/import/").status == 200
+    face = page.locator(".file-input").first
+    assert face.locator(".button").inner_text() == "Επιλογή αρχείου"
+    assert face.locator(".file-input-names").inner_text() == "Δεν επιλέχθηκε αρχείο"
+    native = face.locator("input[type=file]")
+    assert native.evaluate("el => el.labels.length") >= 1  # its own <label>, as before
+    upload = tmp_path / "assets.csv"
+    upload.write_text("model;serial\n", encoding="utf-8")
+    native.set_input_files(str(upload))
+    assert face.locator(".file-input-names").inner_text() == "assets.csv"
+    assert_accessible(page)
+    if shots := os.environ.get("MAP_SCREENSHOTS"):
+        page.set_viewport_size({"width": 320, "height": 640})
+        page.screenshot(path=f"{shots}/file-input-320.png")
