@@ -311,10 +311,15 @@ class Alarm(TenantModel):
 
     @property
     def text(self) -> str:
-        """What the alarm says in the reader's language (``message`` keeps the site's)."""
+        """What the alarm says in the reader's language (``message`` keeps the site's).
+
+        The stored message stands when there is no reading to put in words (an alarm
+        raised by hand, a rule without an attribute)."""
         from dimos.sensors.labels import alarm_text  # labels reads the schemas, which read no models
 
-        return alarm_text(rule=self.rule, type_code=self.device.type.code, value=self.value)
+        if self.rule.kind == RuleKind.SILENT or (self.rule.attribute and self.value is not None):
+            return alarm_text(rule=self.rule, type_code=self.device.type.code, value=self.value)
+        return self.message
 
 
 class AlarmEvent(HistoryEntry):

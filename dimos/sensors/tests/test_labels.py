@@ -79,3 +79,13 @@ def test_transitions_read_as_labels() -> None:
         assert event.transition_label == "Ανοιχτός → Σε χειρισμό" and first.transition_label == "Ανοιχτός"
     with translation.override("en"):
         assert first.transition_label == "Open"
+
+
+def test_an_alarm_without_a_reading_keeps_its_message(serres: Any, lamp: Any) -> None:
+    from dimos.sensors.models import DeviceType, Rule
+
+    manual = Rule.objects.create(
+        municipality=serres, type=DeviceType.objects.get(code="Streetlight"), name="R"
+    )
+    alarm = Alarm.objects.create(municipality=serres, device=lamp, rule=manual, message="Σβηστό")
+    assert alarm.text == "Σβηστό"
