@@ -202,6 +202,10 @@ USE_TZ = True
 LANGUAGE_COOKIE_NAME = "dimos_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# One format for each thing (dates «03/12/2026», «1.890,00»): dimos/formats/<lang>/formats.py.
+# USE_THOUSAND_SEPARATOR stays off: it would also group years and ids («2.026»);
+# amounts and counts are grouped where they are written (the money/number filters).
+FORMAT_MODULE_PATH = ["dimos.formats"]
 
 # --- Files ----------------------------------------------------------------------
 STATIC_URL = "/static/"

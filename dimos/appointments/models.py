@@ -261,6 +261,7 @@ class Appointment(TenantModel):
 class AppointmentEvent(HistoryEntry):
     """Append-only history: every status change with who, when and why (``HistoryEntry``)."""
 
+    statuses = AppointmentStatus
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
     to_status = models.CharField(_("σε κατάσταση"), max_length=12, choices=AppointmentStatus.choices)
 

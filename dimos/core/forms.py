@@ -14,12 +14,24 @@ from dimos.core.exceptions import ApplicationError
 T = TypeVar("T")
 
 
+FILE_INPUT_TEMPLATE = "core/widgets/file_input.html"
+
+
 class AccessibleFormMixin:
     """Links each input to its help and error text (aria-describedby, aria-invalid).
 
     Templates render ``includes/field.html``, which gives the help and error
     paragraphs the ids used here.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field.widget, forms.FileInput):
+                # The browser's own «Choose Files / No file chosen» speaks the browser's
+                # language, not the page's: a translated face over the native input.
+                field.widget.template_name = FILE_INPUT_TEMPLATE
+        self._wire_aria()
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -39,10 +51,6 @@ class AccessibleFormMixin:
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        self._wire_aria()
 
 
 class AccessibleForm(AccessibleFormMixin, forms.Form):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -128,17 +128,43 @@ class HistoryEntry(TenantModel):
     comment = models.TextField(_("σχόλιο"), blank=True)
     created_at = models.DateTimeField(_("πότε"), default=timezone.now)
 
+    #: The workflow's statuses (a ``TextChoices``): what turns a stored code into
+    #: the label people read. Each history table names its own.
+    statuses: ClassVar[type[models.TextChoices] | None] = None
+
     class Meta:
         abstract = True
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status or '—'}"
+        return self.transition_label
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None and not self._state.adding:
             raise RuntimeError(f"{type(self).__name__} is append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def status_label(self, code: str) -> str:
+        """The label of a status code; the code itself only for a code no workflow knows."""
+        if self.statuses is not None and code in self.statuses.values:
+            return str(self.statuses(code).label)
+        return code
+
+    @property
+    def from_status_label(self) -> str:
+        return self.status_label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_status_label(self) -> str:
+        return self.status_label(self.to_status) if self.to_status else ""
+
+    @property
+    def transition_label(self) -> str:
+        """«Αναφέρθηκε → Επισκευάστηκε»; a first status alone («Ανοιχτός»), never «— → open»."""
+        before, after = self.from_status_label, self.to_status_label
+        if before and after and before != after:
+            return f"{before} → {after}"
+        return after or before
 
 
 class DataVersion(models.Model):

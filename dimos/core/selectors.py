@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import translation
 
-from dimos.core.audit_actions import AUDIT_ACTION_LABELS
+from dimos.core.audit_actions import AUDIT_ACTIONS
 from dimos.core.models import AuditEvent, Department, Municipality, MunicipalUnit
 from dimos.core.search import search_key, search_words
 
@@ -26,7 +26,7 @@ def audit_actions_matching(query: str) -> list[str]:
     if not words:
         return []
     found = []
-    for code, label in AUDIT_ACTION_LABELS.items():
+    for code, label in AUDIT_ACTIONS.items():
         with translation.override("el"):
             greek = str(label)
         text = search_key([code, label, greek])

@@ -244,6 +244,7 @@ class Attachment(TenantModel):
 class ApplicationEvent(HistoryEntry):
     """Append-only history: transitions, notes, messages, requests, answers."""
 
+    statuses = Status
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=EventKind.choices)
     # PROTECT, not the base's SET_NULL: a clerk with history on an application is deactivated, never deleted.

@@ -377,6 +377,7 @@ class ReportUpdate(HistoryEntry):
     ``comment`` keeps its old column name ``text`` (``db_column``): no data migration.
     """
 
+    statuses = ReportStatus
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=12, choices=UpdateKind.choices)
     status = models.CharField(max_length=20, blank=True, help_text="The report's status after this update.")
@@ -397,10 +398,6 @@ class ReportUpdate(HistoryEntry):
         if not self.status:
             self.status = self.to_status or self.report.status
         super().save(*args, **kwargs)
-
-    @property
-    def to_status_label(self) -> str:
-        return ReportStatus(self.to_status).label if self.to_status in ReportStatus.values else ""
 
     @property
     def status_for_open311(self) -> str:

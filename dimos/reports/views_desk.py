@@ -24,6 +24,7 @@ from dimos.core.models import Department
 from dimos.core.services import audit_record
 from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.reports import services
+from dimos.reports.answers import report_answers
 from dimos.reports.constants import TRANSITIONS, ReportStatus
 from dimos.reports.forms import CommentForm, MergeForm, PriorityForm, PublicTextForm, TransitionForm
 from dimos.reports.models import Report, ReportPhoto, ResponseTemplate
@@ -81,6 +82,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/staff/detail.html",
         {
             "report": report,
+            "answers": report_answers(report),
             "updates": report.updates.select_related("actor"),
             "photos": report.photos.all(),
             "forms": forms,

@@ -34,15 +34,15 @@ from dimos.schools.models import (
 from dimos.schools.selectors import current_school_year
 
 CATEGORIES = [
-    ("tablet", "Tablet"),
-    ("laptop", "Φορητός υπολογιστής"),
-    ("desktop", "Επιτραπέζιος υπολογιστής"),
-    ("board", "Διαδραστικός πίνακας"),
-    ("projector", "Προβολικό"),
-    ("doccam", "Κάμερα εγγράφων"),
-    ("printer3d", "Τρισδιάστατος εκτυπωτής"),
-    ("robotics", "Πακέτο εκπαιδευτικής ρομποτικής"),
-    ("network", "Δικτυακός εξοπλισμός"),
+    ("tablet", "Ταμπλέτα", "Tablet"),
+    ("laptop", "Φορητός υπολογιστής", "Laptop"),
+    ("desktop", "Επιτραπέζιος υπολογιστής", "Desktop computer"),
+    ("board", "Διαδραστικός πίνακας", "Interactive whiteboard"),
+    ("projector", "Προβολικό", "Projector"),
+    ("doccam", "Κάμερα εγγράφων", "Document camera"),
+    ("printer3d", "Τρισδιάστατος εκτυπωτής", "3D printer"),
+    ("robotics", "Πακέτο εκπαιδευτικής ρομποτικής", "Educational robotics kit"),
+    ("network", "Δικτυακός εξοπλισμός", "Network equipment"),
 ]
 # code, category, manufacturer, name, price (€, VAT incl.), expected life (years)
 MODELS = [
@@ -185,9 +185,9 @@ def seed(ctx: Any) -> None:
     today = timezone.localdate()
     year = current_school_year(today)
     cats = {}
-    for code, name in CATEGORIES:
+    for code, name, name_en in CATEGORIES:
         cats[code], _ = EquipmentCategory.objects.update_or_create(
-            municipality=serres, code=code, defaults={"name": name}
+            municipality=serres, code=code, defaults={"name": name, "name_en": name_en}
         )
     models = {}
     for code, cat, manufacturer, name, price, life in MODELS:

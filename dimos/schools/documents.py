@@ -210,7 +210,7 @@ def labels_pdf(assets: list[Asset], *, municipality: Any, base_url: str) -> byte
 
 def loan_agreement_pdf(loan: Loan) -> bytes:
     asset = loan.asset
-    d = lambda v: formats.date_format(v, "j/n/Y")  # noqa: E731
+    d = lambda v: formats.date_format(v, "SHORT_DATE_FORMAT")  # noqa: E731
     rows = [
         (_("Σχολείο"), loan.school.name),
         (_("Εξοπλισμός"), f"{asset.model} ({asset.model.category})"),

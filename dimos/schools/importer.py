@@ -20,9 +20,11 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from dimos.core.csv_export import Column, csv_lines
 from dimos.core.exceptions import ValidationFailed
 from dimos.core.files import check_zip_container
 from dimos.core.models import Municipality
@@ -44,7 +46,24 @@ COLUMNS = [
     "funding_source",
 ]
 REQUIRED = {"model", "serial"}
+# What a person reads at the top of an exported column; an import takes the code or
+# the label in either language, so an exported file goes back in as it is.
+LABELS = {
+    "tag": gettext_lazy("Ετικέτα"),
+    "model": gettext_lazy("Μοντέλο (κωδικός)"),
+    "serial": gettext_lazy("Σειριακός αριθμός"),
+    "school": gettext_lazy("Σχολείο"),
+    "room": gettext_lazy("Αίθουσα"),
+    "status": gettext_lazy("Κατάσταση"),
+    "purchase_date": gettext_lazy("Ημερομηνία αγοράς"),
+    "supplier": gettext_lazy("Προμηθευτής"),
+    "order_ref": gettext_lazy("Αριθμός παραγγελίας"),
+    "cost": gettext_lazy("Κόστος (€)"),
+    "warranty_end": gettext_lazy("Λήξη εγγύησης"),
+    "funding_source": gettext_lazy("Πηγή χρηματοδότησης"),
+}
 BATCH = 1000
+IMPORTABLE_STATUSES = (AssetStatus.IN_STOCK, AssetStatus.DEPLOYED, AssetStatus.RETIRED)
 MAX_REPORTED_ERRORS = 500
 
 
@@ -176,8 +195,18 @@ def iter_rows(upload: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any
         raise ValidationFailed(_("Το CSV δεν διαβάζεται: %(e)s") % {"e": exc}, field="file") from exc
 
 
+def _in_both_languages(labels: dict[str, Any]) -> dict[str, str]:
+    """{label in Greek or English, lower-case: code}, codes included."""
+    known = {code: code for code in labels}
+    for language in ("el", "en"):
+        with translation.override(language):
+            known.update({str(label).strip().lower(): code for code, label in labels.items()})
+    return known
+
+
 def _header(names: list[str]) -> list[tuple[int, str]]:
-    normalised = [n.strip().lower() for n in names]
+    known = _in_both_languages(LABELS)
+    normalised = [known.get(n.strip().lower(), n.strip().lower()) for n in names]
     missing = [c for c in sorted(REQUIRED) if c not in normalised]
     if missing:
         raise ValidationFailed(
@@ -212,12 +241,17 @@ def _validate(
     school = schools.get(school_name.lower()) if school_name else None
     if school_name and school is None:
         errors.append(("school", _("Άγνωστο σχολείο «%(v)s».") % {"v": school_name}))
-    status = str(raw.get("status") or "").strip().lower() or (
+    status = str(raw.get("status") or "").strip().lower()
+    status = _in_both_languages(dict(AssetStatus.choices)).get(status, status) or (
         AssetStatus.DEPLOYED if school else AssetStatus.IN_STOCK
     )
-    if status not in (AssetStatus.IN_STOCK, AssetStatus.DEPLOYED, AssetStatus.RETIRED):
+    if status not in IMPORTABLE_STATUSES:
         errors.append(
-            ("status", _("Μη αποδεκτή κατάσταση «%(v)s» (in_stock, deployed, retired).") % {"v": status})
+            (
+                "status",
+                _("Μη αποδεκτή κατάσταση «%(v)s» (%(ok)s).")
+                % {"v": status, "ok": ", ".join(str(s.label) for s in IMPORTABLE_STATUSES)},
+            )
         )
     elif status == AssetStatus.DEPLOYED and school is None and not school_name:
         errors.append(("school", _("Ένα πάγιο σε χρήση πρέπει να έχει σχολείο.")))
@@ -365,7 +399,8 @@ def import_assets(
 
 
 def export_rows(qs: Any) -> Iterator[list[Any]]:
-    yield ["tag", *COLUMNS]
+    """The assets as rows of values (dates, amounts, the status's label), without header."""
+    statuses = {code: str(label) for code, label in AssetStatus.choices}
     for a in qs.select_related("model", "school").order_by("tag").iterator(chunk_size=2000):
         yield [
             a.tag,
@@ -373,33 +408,31 @@ def export_rows(qs: Any) -> Iterator[list[Any]]:
             a.serial,
             a.school.name if a.school else "",
             a.room,
-            a.status,
-            a.purchase_date.isoformat() if a.purchase_date else "",
+            statuses.get(a.status, a.status),
+            a.purchase_date,
             a.supplier,
             a.order_ref,
-            f"{a.cost:.2f}" if a.cost is not None else "",
-            a.warranty_end.isoformat() if a.warranty_end else "",
+            a.cost,
+            a.warranty_end,
             a.funding_source,
         ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def export_columns() -> list[Column]:
+    return [Column(code, LABELS[code]) for code in ("tag", *COLUMNS)]
 
 
 def export_csv_stream(qs: Any) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in export_rows(qs):
-        yield writer.writerow(row)
+    """The CSV of ``qs`` in the active language (see ``dimos/core/csv_export.py``)."""
+    return csv_lines(export_columns(), export_rows(qs))
 
 
 def export_xlsx(qs: Any, target: IO[bytes]) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("assets")
+    ws = wb.create_sheet(_("Πάγια"))
+    ws.append([c.header() for c in export_columns()])
     for row in export_rows(qs):
         ws.append(row)
     wb.save(target)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dimos.core.i18n import bilingual
 from dimos.core.models import HistoryEntry, MunicipalUnit, TenantModel
 from dimos.core.search import SearchTextMixin
 from dimos.schools.constants import (
@@ -90,7 +91,8 @@ class EquipmentCategory(SearchTextMixin, TenantModel):
     SEARCH_FIELDS = ("name", "code")  # the inventory search finds assets by their category
 
     code = models.SlugField(_("κωδικός"), max_length=40)
-    name = models.CharField(_("ονομασία"), max_length=120)
+    name = models.CharField(_("ονομασία"), max_length=120)  # Greek, the language of record
+    name_en = models.CharField(_("ονομασία (αγγλικά)"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("κατηγορία εξοπλισμού")
@@ -101,7 +103,12 @@ class EquipmentCategory(SearchTextMixin, TenantModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the page's language (Greek when no English is written)."""
+        return bilingual(self.name, self.name_en)
 
 
 class EquipmentModel(SearchTextMixin, TenantModel):
@@ -249,6 +256,7 @@ class AssetEvent(HistoryEntry):
     history adds the kind of event and where it moved from and to.
     """
 
+    statuses = AssetStatus
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=12, choices=EventKind.choices)
     from_school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -458,6 +466,7 @@ class Repair(TenantModel):
 class RepairEvent(HistoryEntry):
     """Append-only history of a repair's statuses (who, when, from, to, comment: ``HistoryEntry``)."""
 
+    statuses = RepairStatus
     repair = models.ForeignKey(Repair, on_delete=models.CASCADE, related_name="events")
 
     class Meta:

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from dimos.core.formatting import number
+
+
+def nice_ticks(low: float, high: float, *, count: int = 4) -> tuple[list[float], int]:
+    """Round axis ticks covering ``low``..``high`` (0, 5, 10… or 0, 0,5, 1,0…) and the
+    decimals they need, so an axis reads «6» or «6,5», never «6.22» or «16.1»."""
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step + 1e-9) * step
+    ticks = [round(first, 10)]
+    while ticks[-1] < high - step * 1e-9:
+        ticks.append(round(first + step * len(ticks), 10))
+    decimals = next(d for d in range(7) if abs(round(step, d) - step) < 1e-9 * max(1.0, step))
+    return ticks, decimals
 
 
 def line_chart(
@@ -24,9 +43,8 @@ def line_chart(
     if not points:
         return mark_safe("")
     values = [v for _, v in points]
-    low, high = min(0.0, min(values)), max(values)
-    if high == low:
-        high = low + 1
+    ticks, decimals = nice_ticks(min(0.0, min(values)), max(values))
+    low, high = ticks[0], ticks[-1]
     t0, t1 = points[0][0].timestamp(), points[-1][0].timestamp()
     span = (t1 - t0) or 1
 
@@ -50,11 +68,10 @@ def line_chart(
                 f'height="{y(previous) - y(top):.1f}" fill="{escape(colour)}" opacity="0.25"/>'
             )
         previous = max(previous, edge)
-    for i in range(5):
-        v = low + (high - low) * i / 4
+    for v in ticks:
         parts.append(
             f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#c5ccd3"/>'
-            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" fill="#333">{v:.3g}</text>'
+            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" fill="#333">{number(v, decimals)}</text>'
         )
     local = [(timezone.localtime(t), v) for t, v in points]
     for t, _ in local[:: max(1, len(local) // 6)]:

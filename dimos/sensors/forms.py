@@ -131,7 +131,7 @@ class DeviceForm(AccessibleForm):
     department = forms.ModelChoiceField(
         label=_("Υπεύθυνη υπηρεσία"), queryset=Department.objects.none(), required=False
     )
-    ttn_device_id = forms.CharField(label=_("TTN device id"), max_length=100, required=False)
+    ttn_device_id = forms.CharField(label=_("Αναγνωριστικό συσκευής στο TTN"), max_length=100, required=False)
     dev_eui = forms.CharField(
         label=_("DevEUI"),
         max_length=40,

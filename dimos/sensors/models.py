@@ -72,7 +72,7 @@ class Device(SearchTextMixin, TenantModel):
         verbose_name=_("υπηρεσία"),
     )
     vendor = models.CharField(_("προμηθευτής"), max_length=100, blank=True)
-    ttn_device_id = models.CharField(_("TTN device id"), max_length=100, blank=True)
+    ttn_device_id = models.CharField(_("Αναγνωριστικό συσκευής στο TTN"), max_length=100, blank=True)
     dev_eui = models.CharField(_("DevEUI"), max_length=16, blank=True)
     attrs = models.JSONField(_("στατικά χαρακτηριστικά"), default=dict, blank=True)
     is_active = models.BooleanField(
@@ -324,10 +324,23 @@ class Alarm(TenantModel):
     def __str__(self) -> str:
         return f"{self.rule.name}: {self.device}"
 
+    @property
+    def text(self) -> str:
+        """What the alarm says in the reader's language (``message`` keeps the site's).
+
+        The stored message stands when there is no reading to put in words (an alarm
+        raised by hand, a rule without an attribute)."""
+        from dimos.sensors.labels import alarm_text  # labels reads the schemas, which read no models
+
+        if self.rule.kind == RuleKind.SILENT or (self.rule.attribute and self.value is not None):
+            return alarm_text(rule=self.rule, type_code=self.device.type.code, value=self.value)
+        return self.message
+
 
 class AlarmEvent(HistoryEntry):
     """Append-only history of an alarm's transitions (who, when, from, to, comment)."""
 
+    statuses = AlarmStatus
     alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="events")
 
     class Meta(HistoryEntry.Meta):

@@ -22,6 +22,7 @@ from dimos.sensors import eaqi, schemas, selectors, services
 from dimos.sensors.charts import line_chart
 from dimos.sensors.constants import AlarmStatus
 from dimos.sensors.forms import AlarmTransitionForm, CredentialForm, DeviceFilterForm, DeviceForm, RuleForm
+from dimos.sensors.labels import attribute_label, readings
 from dimos.sensors.models import Alarm, Credential, Device, Rule
 
 POLLUTANTS = ["pm25", "pm10", "no2", "o3", "so2"]
@@ -182,9 +183,15 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "row": _device_row(device),
             "numeric": numeric,
             "attribute": attribute,
-            "chart": line_chart(day, title=_("%(a)s, τελευταίες 24 ώρες") % {"a": attribute}, unit=unit),
+            "chart": line_chart(
+                day,
+                title=_("%(a)s, τελευταίες 24 ώρες") % {"a": attribute_label(device.type.code, attribute)},
+                unit=unit,
+            ),
+            "numeric_labels": [(n, attribute_label(device.type.code, n)) for n in numeric],
+            "current": readings(device.type.code, values),
             "history": selectors.history(device),
-            "alarms": device.alarms.select_related("rule").order_by("-opened_at")[:20],
+            "alarms": device.alarms.select_related("rule", "device__type").order_by("-opened_at")[:20],
         },
     )
 
@@ -192,7 +199,9 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(capability=Capability.SENSORS_READ)
 def alarm_detail(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
-    alarm = tenant_get_or_404(Alarm.objects.select_related("device", "rule", "assignee"), municipality, pk=pk)
+    alarm = tenant_get_or_404(
+        Alarm.objects.select_related("device__type", "rule", "assignee"), municipality, pk=pk
+    )
     may_operate = has_capability(request.user, Capability.SENSORS_OPERATE)
     if request.method == "POST" and not may_operate:
         raise PermissionDenied(NOT_ALLOWED)

@@ -90,6 +90,12 @@ NOT_PAGES = {
     "services:my_document": "PDF",
     "services:apply": "POST: starts a draft (the form is services:my_application)",
     "services:application_edit": "drafts only: the demo's draft is walked as services:my_application",
+    "opendata:catalogue": "DCAT-AP catalogue (Turtle, RDF/XML, JSON-LD)",
+    "opendata:catalogue-format": "DCAT-AP catalogue (Turtle, RDF/XML, JSON-LD)",
+    "opendata:download": "dataset file (CSV, JSON, GeoJSON)",
+    "opendata:download-version": "dataset file (CSV, JSON, GeoJSON)",
+    "ckan:ckan-action": "CKAN Action API (JSON)",
+    "ckan:ckan-action-unversioned": "CKAN Action API (JSON)",
 }
 WALK_HOST = "127.0.0.1"
 API_NAMESPACES = ("core-api:", "appointments-api:", "services-api:", "ngsild:", "open311:")
@@ -110,6 +116,7 @@ def _public_pages(serres: Municipality) -> tuple[dict[str, str], dict[str, str]]
     from dimos.appointments import links
     from dimos.appointments.models import Appointment, AppointmentType, ServicePoint
     from dimos.eservices.models import Application, IssuedDocument, Service
+    from dimos.opendata.models import Dataset
     from dimos.reports.models import Report
     from dimos.sensors.models import Device
 
@@ -125,6 +132,7 @@ def _public_pages(serres: Municipality) -> tuple[dict[str, str], dict[str, str]]
         Device.objects.filter(municipality=serres, type__code="AirQualityObserved").order_by("pk").first()
     )
     slots = {"point_pk": point.pk, "type_pk": kind.pk}
+    dataset = Dataset.objects.filter(municipality=serres).order_by("pk").first()
     anonymous = {
         "core:home": "/",
         "core:accessibility": reverse("core:accessibility"),
@@ -150,6 +158,8 @@ def _public_pages(serres: Municipality) -> tuple[dict[str, str], dict[str, str]]
         "reports:detail": reverse("reports:detail", kwargs={"pk": report.pk}),
         "reports:receipt": reverse("reports:receipt", kwargs={"token": report.tracking_token}),
         "reports:track": reverse("reports:track", kwargs={"token": report.tracking_token}),
+        "opendata:index": reverse("opendata:index"),
+        "opendata:dataset": reverse("opendata:dataset", kwargs={"name": dataset.name}),
     }
     # The unsubscribe page asks before it acts, whatever the token.
     anonymous["reports:unsubscribe"] = reverse("reports:unsubscribe", kwargs={"token": "reflow-walk"})

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from dimos.core.audit_actions import AUDIT_ACTION_LABELS, audit_action_label
+from dimos.core.audit_actions import AUDIT_ACTIONS, audit_action_label
 from dimos.core.greek import latin_keys
 from dimos.core.models import AuditEvent
 from dimos.core.search import search_q, search_words
@@ -88,4 +88,4 @@ def test_every_audited_action_has_a_label() -> None:
             continue
         written |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', path.read_text(encoding="utf-8")))
     assert written, "no audit_record call found: the pattern is wrong"
-    assert sorted(written - set(AUDIT_ACTION_LABELS)) == []
+    assert sorted(written - set(AUDIT_ACTIONS)) == []

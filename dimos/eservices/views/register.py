@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -13,15 +12,31 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dimos.core.capabilities import Capability, has_capability
+from dimos.core.csv_export import Column, csv_response
 from dimos.core.forms import run_service
+from dimos.core.i18n import choice_labels
 from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.eservices import selectors, services
+from dimos.eservices.constants import Direction
 from dimos.eservices.forms import RangeForm
 from dimos.eservices.models import ProtocolEntry
 from dimos.eservices.pdfs import register_pdf
+
+REGISTER_COLUMNS = [
+    Column("number", gettext_lazy("Αριθμός")),
+    Column("year", gettext_lazy("Έτος")),
+    Column("registered_at", gettext_lazy("Ημερομηνία και ώρα")),
+    Column("direction", gettext_lazy("Κατεύθυνση")),
+    Column("subject", gettext_lazy("Θέμα")),
+    Column("correspondent", gettext_lazy("Αποστολέας / παραλήπτης")),
+    Column("external_ref", gettext_lazy("Εξωτερικό πρωτόκολλο")),
+    Column("voided", gettext_lazy("Ακυρωμένο")),
+    Column("void_reason", gettext_lazy("Αιτιολογία ακύρωσης")),
+]
 
 
 def _range(request: HttpRequest) -> tuple[RangeForm, dt.date, dt.date]:
@@ -87,20 +102,16 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     form, start, end = _range(request)
     if not form.is_valid():
         return _bad_range()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="protokollo-{start}-{end}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 Greek correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow([
-        "number", "year", "registered_at", "direction", "subject",
-        "correspondent", "external_ref", "voided", "void_reason",
-    ])  # fmt: skip
-    for e in selectors.register_entries(municipality=municipality, start=start, end=end).iterator():
-        writer.writerow([
-            e.number, e.year, timezone.localtime(e.registered_at).isoformat(), e.direction,
-            e.subject, e.correspondent, e.external_ref, "yes" if e.voided else "no", e.void_reason,
-        ])  # fmt: skip
-    return response
+    directions = choice_labels(Direction.choices)
+    entries = selectors.register_entries(municipality=municipality, start=start, end=end).iterator()
+    rows = (
+        [
+            e.number, e.year, e.registered_at, directions.get(e.direction, e.direction),
+            e.subject, e.correspondent, e.external_ref, e.voided, e.void_reason,
+        ]
+        for e in entries
+    )  # fmt: skip
+    return csv_response(f"protokollo-{start}-{end}.csv", REGISTER_COLUMNS, rows)
 
 
 @staff_required(capability=Capability.REGISTER_READ)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.db.models import Value
+from django.db.models.functions import Concat
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from dimos.core.exceptions import ValidationFailed
@@ -138,12 +143,35 @@ def test_bad_files_get_a_clear_message(w, content, name, needle) -> None:
 
 
 def test_export_csv_and_xlsx_round_trip(w) -> None:
-    text = "".join(export_csv_stream(Asset.objects.filter(municipality=w.municipality)))
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][:3] == ["tag", "model", "serial"] and len(rows) == 3
+    with translation.override("el"):
+        text = "".join(export_csv_stream(Asset.objects.filter(municipality=w.municipality)))
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["Ετικέτα", "Μοντέλο (κωδικός)", "Σειριακός αριθμός"] and len(rows) == 3
     assert rows[1][:3] == ["SER-000001", "tab-10", "SN-TAB-1"]
+    assert rows[1][5] in ("Σε χρήση", "Σε αποθήκη")  # the label, never «deployed»
     out = io.BytesIO()
-    export_xlsx(Asset.objects.filter(municipality=w.municipality), out)
+    with translation.override("el"):
+        export_xlsx(Asset.objects.filter(municipality=w.municipality), out)
     out.seek(0)
     sheet = load_workbook(out).active
-    assert sheet.max_row == 3 and sheet["A2"].value == "SER-000001"
+    assert sheet.max_row == 3 and sheet["A2"].value == "SER-000001" and sheet["A1"].value == "Ετικέτα"
+
+
+@pytest.mark.parametrize("language", ["el", "en"])
+def test_an_exported_file_imports_back_as_it_is(w, language: str) -> None:
+    """Translated headers and status labels go back in: the export is the import's template."""
+    Asset.objects.filter(municipality=w.municipality).update(
+        cost=Decimal("1890.50"), purchase_date=date(2024, 9, 1)
+    )
+    with translation.override(language):
+        text = "".join(export_csv_stream(Asset.objects.filter(municipality=w.municipality)))
+    Asset.objects.filter(municipality=w.municipality).update(serial=Concat("serial", Value("-old")))
+    report = import_assets(
+        municipality=w.municipality,
+        upload=io.BytesIO(text.encode("utf-8")),
+        name="back.csv",
+        mode=Mode.DRY_RUN,
+        actor=None,
+    )
+    assert (report.rows, report.valid, report.error_rows) == (2, 2, 0), report.errors

@@ -9,16 +9,17 @@ from __future__ import annotations
 import tempfile
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dimos.core.csv_export import csv_response
 from dimos.core.forms import run_service
 from dimos.core.tenancy import require_municipality
 from dimos.schools import forms, services
 from dimos.schools.access import scope
-from dimos.schools.importer import export_csv_stream, export_xlsx
+from dimos.schools.importer import export_columns, export_rows, export_xlsx
 from dimos.schools.models import Asset
 from dimos.schools.views.common import office, school_staff
 
@@ -87,9 +88,7 @@ def asset_export(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = scope(Asset.objects.all(), request.user, municipality)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        response = StreamingHttpResponse(export_csv_stream(qs), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.csv"'
-        return response
+        return csv_response(f"assets-{stamp}.csv", export_columns(), export_rows(qs))
     if fmt != "xlsx":
         raise Http404("Not found")
     tmp = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)

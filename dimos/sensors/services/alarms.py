@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from dimos.core.exceptions import NotFound, TransitionNotAllowed, ValidationFailed
 from dimos.core.models import Municipality
@@ -22,6 +21,7 @@ from dimos.core.tasks import task_enqueue
 from dimos.sensors import schemas
 from dimos.sensors.actions import alarm_actions
 from dimos.sensors.constants import ALARM_TRANSITIONS, AlarmStatus, Direction, RuleKind
+from dimos.sensors.labels import alarm_text
 from dimos.sensors.models import Alarm, AlarmEvent, Device, Rule
 
 log = logging.getLogger("dimos.sensors")
@@ -123,15 +123,8 @@ def alarm_open(*, device: Device, rule: Rule, value: Any, now: datetime | None =
 
     The message is stored data, read later by anyone: it is written in the site's
     language, whatever the language of the request whose readings tripped the rule."""
-    if rule.kind == RuleKind.SILENT:
-        with translation.override(settings.LANGUAGE_CODE):
-            message = ngettext(
-                "%(rule)s: καμία μέτρηση για %(hours)d ώρα",
-                "%(rule)s: καμία μέτρηση για %(hours)d ώρες",
-                rule.silent_hours or 0,
-            ) % {"rule": rule.name, "hours": rule.silent_hours or 0}
-    else:
-        message = f"{rule.name}: {rule.attribute} = {value}"
+    with translation.override(settings.LANGUAGE_CODE):
+        message = alarm_text(rule=rule, type_code=device.type.code, value=value)
     try:
         with transaction.atomic():
             alarm = Alarm.objects.create(

@@ -223,12 +223,14 @@ def device_register(
     ttn_device_id = (ttn_device_id or "").strip()
     if ttn_device_id and not TTN_ID_RE.match(ttn_device_id):
         raise ValidationFailed(
-            _("Το TTN device id έχει 3-36 πεζά λατινικά γράμματα, ψηφία και μονές παύλες, π.χ. bin-0042."),
+            _(
+                "Το αναγνωριστικό συσκευής στο TTN έχει 3-36 πεζά λατινικά γράμματα, ψηφία και μονές παύλες, π.χ. bin-0042."
+            ),
             field="ttn_device_id",
         )
     if ttn_device_id and others.filter(ttn_device_id=ttn_device_id).exists():
         raise ValidationFailed(
-            _("Άλλη συσκευή του δήμου έχει ήδη αυτό το TTN device id."), field="ttn_device_id"
+            _("Άλλη συσκευή του δήμου έχει ήδη αυτό το αναγνωριστικό TTN."), field="ttn_device_id"
         )
     dev_eui = dev_eui_normalize(dev_eui)
     if dev_eui and others.filter(dev_eui=dev_eui).exists():

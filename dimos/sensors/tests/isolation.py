@@ -62,7 +62,7 @@ def cases(ctx: Any) -> list[IsolationCase]:
         ),
         IsolationCase("sensors:device_activation", {"pk": device.pk}, method="POST", data={"active": "0"}),
         IsolationCase("sensors:device_delete", {"pk": device.pk}, method="POST"),
-        IsolationCase("sensors:alarm_detail", {"pk": alarm.pk}, marker="Συναγερμός-Απομόνωσης"),
+        IsolationCase("sensors:alarm_detail", {"pk": alarm.pk}, marker="Κανόνας-Απομόνωσης-Σερρών"),
         IsolationCase(
             "sensors:alarm_detail", {"pk": alarm.pk}, method="POST", data={"status": "acknowledged"}
         ),

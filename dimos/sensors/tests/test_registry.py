@@ -106,7 +106,7 @@ def test_duplicates_are_refused(operator_client: Any, bin_: Device) -> None:
     duplicate_eui = operator_client.post(NEW, form(dev_eui=bin_.dev_eui.lower()))
     assert "DevEUI" in field_error(duplicate_eui, "dev_eui")
     duplicate_ttn = operator_client.post(NEW, form(ttn_device_id=bin_.ttn_device_id))
-    assert "TTN device id" in field_error(duplicate_ttn, "ttn_device_id")
+    assert "αναγνωριστικό TTN" in field_error(duplicate_ttn, "ttn_device_id")
     assert Device.objects.count() == 1
 
 

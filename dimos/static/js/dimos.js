@@ -26,3 +26,19 @@
   wide.addEventListener("change", fit);
   fit();
 })();
+
+// File inputs with a translated face (core/widgets/file_input.html): show the chosen files' names,
+// or the translated «no file chosen», beside the button. Without JavaScript the names stay hidden.
+(function () {
+  document.querySelectorAll(".file-input input[type=file]").forEach(function (input) {
+    var names = input.parentNode.querySelector(".file-input-names");
+    if (!names) { return; }
+    function show() {
+      var chosen = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      names.textContent = chosen.length ? chosen.join(", ") : names.dataset.none;
+    }
+    names.hidden = false;
+    show();
+    input.addEventListener("change", show);
+  });
+})();
