@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dimos.sensors",
     "dimos.appointments",
     "dimos.schools",
+    "dimos.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from dimos.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("staff/dashboard/", views.mayor, name="mayor"),
+    path("numbers/", views.figures, name="figures"),
+]
