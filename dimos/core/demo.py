@@ -316,6 +316,13 @@ def seed() -> DemoContext:
         department=other_deps["dimotologio"],
     )
     _staff(
+        "mayor.serres",
+        first="Αλέξανδρος",
+        last="Χρυσάφης",
+        role=StaffRole.MAYOR,
+        municipality=serres,
+    )
+    _staff(
         "region.viewer",
         first="Ιωάννα",
         last="Κεντρικού",
@@ -346,6 +353,7 @@ def seed() -> DemoContext:
         ("education.serres", "υπάλληλος παιδείας, Τμήμα Παιδείας"),
         ("head.technikes", "προϊστάμενος, Τμήμα Οδοποιίας"),
         ("director.school", "διευθύντρια σχολείου"),
+        ("mayor.serres", "δήμαρχος Σερρών (πίνακας δεικτών)"),
         ("region.viewer", "Περιφέρεια Κεντρικής Μακεδονίας (συγκεντρωτικά στοιχεία όλων)"),
         ("admin.irakleia", "διαχειριστής Δήμου Ηράκλειας (δεύτερος δήμος)"),
     ]:

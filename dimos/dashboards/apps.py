@@ -17,4 +17,10 @@ class DashboardsConfig(AppConfig):
             description=_("Αιτήσεις, αναφορές, αισθητήρες και ραντεβού: πώς αποδίδουν οι υπηρεσίες."),
             capability=Capability.DASHBOARD_VIEW,
         ),
+        NavItem(
+            "dashboards:region",
+            _("Σύγκριση δήμων της Περιφέρειας"),
+            description=_("Οι δήμοι δίπλα-δίπλα: αιτήσεις και αναφορές ανά 1.000 κατοίκους, κατάταξη, CSV."),
+            capability=Capability.REGION_READ,
+        ),
     )

@@ -74,7 +74,7 @@ class Figure:
         return self.current - self.previous
 
 
-def _in(field: str, period: Period) -> Q:
+def in_period(field: str, period: Period) -> Q:
     start, end = period.bounds()
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
@@ -88,9 +88,9 @@ def _median(values: list[float]) -> float | None:
 
 def _applications(municipality: Municipality, period: Period) -> dict[str, float | None]:
     rows = Application.objects.filter(municipality=municipality)
-    received = rows.filter(_in("submitted_at", period)).count()
+    received = rows.filter(in_period("submitted_at", period)).count()
     decided = list(
-        rows.filter(_in("decided_at", period), status__in=DECIDED).values_list(
+        rows.filter(in_period("decided_at", period), status__in=DECIDED).values_list(
             "submitted_at", "decided_at", "deadline"
         )
     )
@@ -126,15 +126,15 @@ def overdue_by_department(municipality: Municipality, today: dt.date) -> list[tu
 
 def _reports(municipality: Municipality, period: Period) -> dict[str, float | None]:
     rows = Report.objects.filter(municipality=municipality)
-    received = rows.filter(_in("created_at", period)).count()
+    received = rows.filter(in_period("created_at", period)).count()
     resolved = list(
         rows.annotate(resolved_at=Coalesce("fixed_at", "closed_at"))
-        .filter(_in("resolved_at", period), status__in=RESOLVED)
+        .filter(in_period("resolved_at", period), status__in=RESOLVED)
         .values_list("created_at", "resolved_at")
     )
     days = [(closed - created).total_seconds() / 86400 for created, closed in resolved]
     reopened = ReportUpdate.objects.filter(
-        _in("created_at", period), municipality=municipality, to_status=ReportStatus.REOPENED
+        in_period("created_at", period), municipality=municipality, to_status=ReportStatus.REOPENED
     )
     reopened_count = reopened.values("report_id").distinct().count()
     return {
@@ -161,7 +161,7 @@ def open_reports_by_department(municipality: Municipality) -> list[tuple[str, in
 def _alarms(municipality: Municipality, period: Period) -> dict[str, float | None]:
     rows = Alarm.objects.filter(municipality=municipality)
     return {
-        "opened": rows.filter(_in("opened_at", period)).count(),
+        "opened": rows.filter(in_period("opened_at", period)).count(),
         "open_now": rows.filter(status__in=(AlarmStatus.OPEN, AlarmStatus.ACKNOWLEDGED)).count(),
     }
 
@@ -169,7 +169,7 @@ def _alarms(municipality: Municipality, period: Period) -> dict[str, float | Non
 def _appointments(municipality: Municipality, period: Period) -> dict[str, float | None]:
     counts = (
         Appointment.objects.filter(municipality=municipality)
-        .filter(_in("starts_at", period))
+        .filter(in_period("starts_at", period))
         .aggregate(
             served=Count("id", filter=Q(status=AppointmentStatus.SERVED)),
             no_show=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
@@ -223,8 +223,10 @@ def monthly_counts(municipality: Municipality, *, last: dt.date, months: int = 6
         result.append(
             Month(
                 first,
-                Application.objects.filter(_in("submitted_at", period), municipality=municipality).count(),
-                Report.objects.filter(_in("created_at", period), municipality=municipality).count(),
+                Application.objects.filter(
+                    in_period("submitted_at", period), municipality=municipality
+                ).count(),
+                Report.objects.filter(in_period("created_at", period), municipality=municipality).count(),
             )
         )
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +18,7 @@ from dimos.core.charts import Chart, bar_chart, chart_csv
 from dimos.core.tenancy import require_municipality, staff_required
 from dimos.dashboards import selectors
 from dimos.dashboards.presentation import kpi_cards
+from dimos.dashboards.region import region_comparison
 
 # Each section of the dashboard links to the list behind it, for roles that may see that list.
 LISTS: dict[str, tuple[str, Capability]] = {
@@ -111,3 +114,54 @@ def figures(request: HttpRequest) -> HttpResponse:
         "small_count": selectors.SMALL_COUNT,
     }
     return render(request, "dashboards/figures.html", context)
+
+
+@staff_required(capability=Capability.REGION_READ)
+@require_GET
+def region(request: HttpRequest) -> HttpResponse:
+    """The Region's municipalities side by side: rates per 1,000 residents, a ranking, CSV."""
+    period = selectors.Period.ending(timezone.localdate())
+    rows = region_comparison(period)
+    if request.GET.get("format") == "csv":
+        return _region_csv(rows, period)
+    chart = Chart(
+        _("Αναφορές πολιτών ανά 1.000 κατοίκους (30 ημέρες)"),
+        [row.name for row in rows],
+        [row.reports_per_1000 for row in rows],
+        decimals=2,
+        label_heading=_("Δήμος"),
+        value_heading=_("Αναφορές ανά 1.000 κατοίκους"),
+    )
+    context = {"period": period, "rows": rows, "chart": chart, "svg": bar_chart(chart)}
+    return render(request, "dashboards/region.html", context)
+
+
+def _region_csv(rows: list[Any], period: selectors.Period) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "municipality",
+            "population",
+            "applications",
+            "applications_per_1000",
+            "reports",
+            "reports_per_1000",
+            "reports_resolved_share",
+        ]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                row.slug,
+                row.population or "",
+                row.applications,
+                row.applications_per_1000 or "",
+                row.reports,
+                row.reports_per_1000 or "",
+                row.resolved_share if row.resolved_share is not None else "",
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="region-{period.first}-{period.last}.csv"'
+    return response

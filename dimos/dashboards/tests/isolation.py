@@ -20,4 +20,8 @@ def cases(ctx: Any) -> list[IsolationCase]:
         status=Status.SUBMITTED,
         deadline=dt.date(2026, 1, 5),
     )
-    return [IsolationCase("dashboards:mayor", marker="Υπηρεσία-Απομόνωσης-Δεικτών")]
+    return [
+        IsolationCase("dashboards:mayor", marker="Υπηρεσία-Απομόνωσης-Δεικτών"),
+        # Aggregates of every municipality, for Region staff only: no municipal staff gets it.
+        IsolationCase("dashboards:region", marker=ctx.serres.name_el, municipal=False),
+    ]
