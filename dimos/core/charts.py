@@ -58,16 +58,15 @@ class Chart:
         return f"{written} {self.unit}".strip() if value is not None and self.unit else written
 
 
-def _nice_top(high: float) -> float:
-    """A round maximum for the axis (1, 2, 2.5, 5 × 10ⁿ) at or above ``high``."""
+def axis_ticks(high: float) -> list[float]:
+    """Round ticks from 0 to at or above ``high``: a step of 1, 2 or 5 × 10ⁿ, at most five intervals."""
     if high <= 0:
-        return 1.0
-    exponent = math.floor(math.log10(high))
-    for step in (1, 2, 2.5, 5, 10):
-        top = step * 10**exponent
-        if top >= high:
-            return float(top)
-    return float(10 ** (exponent + 1))
+        return [0.0, 1.0]
+    rough = high / 4
+    exponent = math.floor(math.log10(rough))
+    step = next(m * 10**exponent for m in (1, 2, 5, 10) if m * 10**exponent >= rough)
+    intervals = math.ceil(high / step - 1e-9)
+    return [round(i * step, 10) for i in range(intervals + 1)]
 
 
 def bar_chart(chart: Chart, *, width: int = 640, height: int = 240) -> SafeString:
@@ -78,7 +77,9 @@ def bar_chart(chart: Chart, *, width: int = 640, height: int = 240) -> SafeStrin
     pad_l, pad_r, pad_t, pad_b = 56, 12, 24, 44
     plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
     known = [v for v in chart.values if v is not None]
-    top = _nice_top(max(known, default=0))
+    ticks = axis_ticks(max(known, default=0))
+    top = ticks[-1]
+    tick_decimals = 0 if all(float(t).is_integer() for t in ticks) else max(chart.decimals, 1)
     slot = plot_w / len(chart.labels)
     bar_w = max(4.0, slot * 0.6)
     summary = "; ".join(f"{label}: {value}" for label, value in chart.rows)
@@ -88,13 +89,12 @@ def bar_chart(chart: Chart, *, width: int = 640, height: int = 240) -> SafeStrin
         f'<title id="{uid}-t">{escape(chart.title)}</title>',
         f'<desc id="{uid}-d">{escape(summary)}</desc>',
     ]
-    for i in range(5):
-        value = top * i / 4
-        y = pad_t + plot_h - plot_h * i / 4
+    for value in ticks:
+        y = pad_t + plot_h - plot_h * value / top
         parts.append(
             f'<line class="grid" x1="{pad_l}" x2="{width - pad_r}" y1="{y:.1f}" y2="{y:.1f}" aria-hidden="true"/>'
             f'<text class="axis" x="{pad_l - 6}" y="{y + 4:.1f}" text-anchor="end" aria-hidden="true">'
-            f"{escape(format_number(value, chart.decimals if top < 10 else 0))}</text>"
+            f"{escape(format_number(value, tick_decimals))}</text>"
         )
     for i, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
         x = pad_l + slot * i + (slot - bar_w) / 2

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 from django.db.models.functions import Coalesce
 
 from dimos.appointments.constants import AppointmentStatus
@@ -31,6 +32,7 @@ from dimos.sensors.models import Alarm
 DECIDED = (Status.APPROVED, Status.REJECTED, Status.ISSUED, Status.CLOSED)
 PENDING = (Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_CITIZEN)
 RESOLVED = (ReportStatus.FIXED, ReportStatus.CLOSED)
+NO_DEPARTMENT = _("Χωρίς υπηρεσία ακόμη")
 # Below this count a public figure could single someone out (open-data.md): it is not published.
 SMALL_COUNT = 5
 
@@ -118,7 +120,7 @@ def overdue_by_department(municipality: Municipality, today: dt.date) -> list[tu
         .annotate(n=Count("id"))
         .order_by("-n", "department__name_el")
     )
-    return [(row["department__name_el"] or "—", row["n"]) for row in rows]
+    return [(row["department__name_el"] or str(NO_DEPARTMENT), row["n"]) for row in rows]
 
 
 # --- citizens' reports ----------------------------------------------------------------
@@ -152,7 +154,7 @@ def open_reports_by_department(municipality: Municipality) -> list[tuple[str, in
         .annotate(n=Count("id"))
         .order_by("-n", "department__name_el")
     )
-    return [(row["department__name_el"] or "—", row["n"]) for row in rows]
+    return [(row["department__name_el"] or str(NO_DEPARTMENT), row["n"]) for row in rows]
 
 
 # --- sensors and appointments ---------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from dimos.core.charts import Chart, bar_chart, chart_csv, format_number
+from dimos.core.charts import Chart, axis_ticks, bar_chart, chart_csv, format_number
 
 
 def test_numbers_are_written_the_greek_way() -> None:
@@ -37,3 +37,11 @@ def test_text_is_escaped_and_an_empty_chart_draws_nothing() -> None:
 def test_csv_keeps_plain_numbers_and_empty_cells() -> None:
     text = chart_csv(Chart("x", ["Οκτ", "Νοε"], [1250, None], label_heading="Μήνας", value_heading="Πλήθος"))
     assert text.splitlines() == ["Μήνας,Πλήθος", "Οκτ,1250", "Νοε,"]
+
+
+def test_axis_ticks_are_round_numbers_that_reach_the_highest_value() -> None:
+    assert axis_ticks(3) == [0, 1, 2, 3]
+    assert axis_ticks(107) == [0, 50, 100, 150]
+    assert axis_ticks(6.22) == [0, 2, 4, 6, 8]
+    assert axis_ticks(0.3) == [0, 0.1, 0.2, 0.3]
+    assert axis_ticks(0) == [0, 1]
