@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from dimos.appointments.constants import AppointmentStatus
 from dimos.appointments.models import Appointment
@@ -99,10 +99,10 @@ def _applications(municipality: Municipality, period: Period) -> dict[str, float
     zone = ZoneInfo(settings.TIME_ZONE)
     days = [
         float(working_days_between(sub.astimezone(zone).date(), dec.astimezone(zone).date()))
-        for sub, dec, _ in decided
+        for sub, dec, _deadline in decided
         if sub and dec
     ]
-    with_deadline = [(dec, deadline) for _, dec, deadline in decided if deadline and dec]
+    with_deadline = [(dec, deadline) for _submitted, dec, deadline in decided if deadline and dec]
     on_time = sum(1 for dec, deadline in with_deadline if dec.astimezone(zone).date() <= deadline)
     return {
         "received": received,
@@ -215,7 +215,7 @@ def monthly_counts(municipality: Municipality, *, last: dt.date, months: int = 6
     """Applications and reports received in each of the ``months`` calendar months up to ``last``'s."""
     firsts = []
     year, month = last.year, last.month
-    for _ in range(months):
+    for _step in range(months):
         firsts.append(dt.date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     result = []

@@ -30,7 +30,7 @@ LISTS: dict[str, tuple[str, Capability]] = {
 
 
 def _month_label(first: Any) -> str:
-    return date_format(first, "M Y")
+    return date_format(first, "M y")
 
 
 @staff_required(capability=Capability.DASHBOARD_VIEW)
