@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dimos.appointments",
     "dimos.schools",
     "dimos.opendata",
+    "dimos.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("dimos.sensors.urls")),
     path("", include("dimos.reports.urls")),
     path("", include("dimos.opendata.urls")),
+    path("", include("dimos.dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -54,6 +54,7 @@ class Capability(StrEnum):
     SCHOOLS_MANAGE = "schools.manage"
     SCHOOLS_OWN_SCHOOL = "schools.own_school"
     REGION_READ = "region.read"
+    DASHBOARD_VIEW = "dashboard.view"
 
 
 CAPABILITY_LABELS: dict[Capability, Any] = {
@@ -79,6 +80,7 @@ CAPABILITY_LABELS: dict[Capability, Any] = {
     Capability.SCHOOLS_MANAGE: _("Εξοπλισμός όλων των σχολείων"),
     Capability.SCHOOLS_OWN_SCHOOL: _("Εξοπλισμός του δικού μου σχολείου"),
     Capability.REGION_READ: _("Συγκεντρωτικά και δημόσια στοιχεία όλων των δήμων"),
+    Capability.DASHBOARD_VIEW: _("Πίνακας δεικτών του δήμου (δήμαρχος)"),
 }
 
 C = Capability
@@ -103,6 +105,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     StaffRole.MUNICIPAL_ADMIN: frozenset(C) - {C.SCHOOLS_OWN_SCHOOL, C.REGION_READ},
     StaffRole.SCHOOL_DIRECTOR: frozenset({C.STAFF_AREA, C.SCHOOLS_OWN_SCHOOL}),
     StaffRole.REGION_VIEWER: frozenset({C.STAFF_AREA, C.REGION_READ}),
+    # The mayor and the deputy mayors see how the services perform, in aggregate: no
+    # case lists, no citizen's record (the figures link to lists only for roles that have them).
+    StaffRole.MAYOR: frozenset({C.STAFF_AREA, C.DASHBOARD_VIEW}),
 }
 
 # Who may grant which role (and so create, change or activate an account with it), inside

@@ -10,6 +10,7 @@ class StaffRole(models.TextChoices):
     SCHOOL_DIRECTOR = "school_director", _("Διευθυντής/ντρια σχολείου")
     SENSOR_OPERATOR = "sensor_operator", _("Χειριστής/τρια αισθητήρων")
     EDUCATION_OFFICER = "education_officer", _("Υπάλληλος παιδείας")
+    MAYOR = "mayor", _("Δήμαρχος / Αντιδήμαρχος")
 
 
 # Roles that work inside one municipality (everything but the Region viewer).
@@ -21,6 +22,7 @@ MUNICIPAL_ROLES = frozenset(
         StaffRole.SCHOOL_DIRECTOR,
         StaffRole.SENSOR_OPERATOR,
         StaffRole.EDUCATION_OFFICER,
+        StaffRole.MAYOR,
     }
 )
 

@@ -335,6 +335,13 @@ def seed() -> DemoContext:
         department=other_deps["dimotologio"],
     )
     _staff(
+        "mayor.serres",
+        first="Αλέξανδρος",
+        last="Χρυσάφης",
+        role=StaffRole.MAYOR,
+        municipality=serres,
+    )
+    _staff(
         "region.viewer",
         first="Ιωάννα",
         last="Κεντρικού",
@@ -365,6 +372,7 @@ def seed() -> DemoContext:
         ("education.serres", "υπάλληλος παιδείας, Τμήμα Παιδείας"),
         ("head.technikes", "προϊστάμενος, Τμήμα Οδοποιίας"),
         ("director.school", "διευθύντρια σχολείου"),
+        ("mayor.serres", "δήμαρχος Σερρών (πίνακας δεικτών)"),
         ("region.viewer", "Περιφέρεια Κεντρικής Μακεδονίας (συγκεντρωτικά στοιχεία όλων)"),
         ("admin.irakleia", "διαχειριστής Δήμου Ηράκλειας (δεύτερος δήμος)"),
     ]:

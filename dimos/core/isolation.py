@@ -31,6 +31,9 @@ class IsolationCase:
     marker: str = ""
     # Query string appended to the URL (e.g. "?format=json").
     query: str = ""
+    # False for a page no member of a municipality's staff may use (the Region's pages, for
+    # Region staff only): the owner check below skips it; its own app tests who sees it.
+    municipal: bool = True
 
 
 def _is_staff_callback(callback: Any) -> bool:

@@ -88,7 +88,7 @@ def test_serres_staff_do_see_their_own_data(ctx: SimpleNamespace) -> None:
     """The same cases succeed for Serres' own administrator (the test has teeth)."""
     client = client_for(ctx.bob, SERRES_HOST)
     for case in _all_cases(ctx):
-        if case.method != "GET":
+        if case.method != "GET" or not case.municipal:
             continue
         response = _request(client, case)
         assert response.status_code == 200, (case.url_name, response.status_code)
