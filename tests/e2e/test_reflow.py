@@ -159,6 +159,7 @@ def _public_pages(serres: Municipality) -> tuple[dict[str, str], dict[str, str]]
         "reports:receipt": reverse("reports:receipt", kwargs={"token": report.tracking_token}),
         "reports:track": reverse("reports:track", kwargs={"token": report.tracking_token}),
         "opendata:index": reverse("opendata:index"),
+        "dashboards:figures": reverse("dashboards:figures"),
         "opendata:dataset": reverse("opendata:dataset", kwargs={"name": dataset.name}),
     }
     # The unsubscribe page asks before it acts, whatever the token.
