@@ -98,7 +98,7 @@ def test_register_book_pdf_is_tagged_with_a_table(alice_client: Any, submitted: 
 
 
 def test_existing_services_with_the_shipped_texts_become_grammatical(residence: Any) -> None:
-    """Migration 0006: the exact old kit text is replaced; a text the municipality edited is kept."""
+    """Migration 0007: the exact old kit text is replaced; a text the municipality edited is kept."""
     from importlib import import_module
 
     from django.apps import apps
@@ -106,7 +106,7 @@ def test_existing_services_with_the_shipped_texts_become_grammatical(residence: 
     from dimos.core.bootstrap import kit_load
     from dimos.eservices.models import Service
 
-    migration = import_module("dimos.eservices.migrations.0006_grammatical_document_texts")
+    migration = import_module("dimos.eservices.migrations.0007_grammatical_document_texts")
     shipped = {s["slug"]: s.get("document_template", "") for s in kit_load("eservices").sections["eservices"]}
     assert all(new == shipped[slug] for slug, (_old, new) in migration.TEXTS.items())
     old, new = migration.TEXTS["monimi-katoikia"]
