@@ -20,6 +20,7 @@ from dimos.core.services import audit_record
 from dimos.core.tasks import task_enqueue
 from dimos.sensors import schemas
 from dimos.sensors.actions import alarm_actions
+from dimos.sensors.alarm_text import alarm_phrase
 from dimos.sensors.constants import ALARM_TRANSITIONS, AlarmStatus, Direction, RuleKind
 from dimos.sensors.models import Alarm, AlarmEvent, Device, Rule
 
@@ -81,10 +82,22 @@ def rules_evaluate(
                 if created is not None:
                     opened.append(created)
             elif decision == "clear" and alarm is not None:
-                with translation.override(settings.LANGUAGE_CODE):
-                    comment = _("Αυτόματη επίλυση: η τιμή επανήλθε.")
-                _alarm_move(alarm, AlarmStatus.RESOLVED, actor=None, comment=comment)
+                alarm_clear(alarm, value=state.values.get(rule.attribute), rule=rule)
     return opened
+
+
+def alarm_clear(alarm: Alarm, *, value: Any, rule: Rule) -> Alarm:
+    """Resolve an alarm whose value returned, and tell its actions (after commit, as a task).
+
+    The actions decide what the clearing means for what they opened: the ``report``
+    action resolves its report with a public update, or tells staff who handle it."""
+    phrase = alarm_phrase(rule, value, cleared=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        comment = _("Αυτόματη επίλυση: %(what)s") % {"what": phrase}
+    _alarm_move(alarm, AlarmStatus.RESOLVED, actor=None, comment=comment)
+    if any(getattr(alarm_actions.get(name), "on_clear", None) for name in rule.actions):
+        task_enqueue("sensors.alarm_actions", {"alarm_id": alarm.pk, "event": "clear", "value": value})
+    return alarm
 
 
 def alarm_open(*, device: Device, rule: Rule, value: Any, now: datetime | None = None) -> Alarm | None:
@@ -100,7 +113,7 @@ def alarm_open(*, device: Device, rule: Rule, value: Any, now: datetime | None =
                 rule.silent_hours or 0,
             ) % {"rule": rule.name, "hours": rule.silent_hours or 0}
     else:
-        message = f"{rule.name}: {rule.attribute} = {value}"
+        message = f"{rule.name}: {alarm_phrase(rule, value)}"
     try:
         with transaction.atomic():
             alarm = Alarm.objects.create(
@@ -199,15 +212,22 @@ def alarms_check_silent(*, municipality: Municipality, now: datetime | None = No
     return opened
 
 
-def alarm_run_actions(*, alarm_id: int) -> None:
-    """Run the rule's actions (the ``sensors.alarm_actions`` task, after the alarm is committed)."""
+def alarm_run_actions(*, alarm_id: int, event: str = "open", value: Any = None) -> None:
+    """Run the rule's actions (the ``sensors.alarm_actions`` task, after the alarm is committed).
+
+    ``event`` is ``"open"`` (the alarm opened: ``run``) or ``"clear"`` (it cleared by
+    itself at ``value``: ``on_clear``, for the actions that have one)."""
     alarm = Alarm.objects.select_related("rule", "device", "device__type", "municipality").get(pk=alarm_id)
     for name in alarm.rule.actions:
         action = alarm_actions.get(name)
         if action is None:
             log.warning("alarm #%s: action %r is not available", alarm.pk, name)
             continue
-        action.run(alarm)
+        if event == "clear":
+            if action.on_clear is not None:
+                action.on_clear(alarm, value)
+        else:
+            action.run(alarm)
 
 
 @transaction.atomic
