@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from dimos.core.tasks import tasks_run_pending
-from dimos.core.testing import SERRES_HOST
 from dimos.core.constants import StaffRole
 from dimos.core.models import Notification
+from dimos.core.tasks import tasks_run_pending
+from dimos.core.testing import SERRES_HOST
 from dimos.core.tests.factories import StaffFactory
 from dimos.reports.constants import ReportStatus
 from dimos.reports.models import Report
