@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+# Up to this many points, each is also drawn as a dot (a single reading is otherwise invisible).
+MARKED_POINTS = 30
+
+
+def nice_ticks(low: float, high: float, intervals: int = 4) -> list[float]:
+    """Round axis ticks covering [low, high]: steps of 1, 2, 2.5 or 5 × 10ⁿ (0, 20, 40, … not 16.1, 32.1)."""
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / intervals
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    start = math.floor(low / step + 1e-9) * step
+    count = math.ceil((high - start) / step - 1e-9)
+    return [round(start + i * step, 10) for i in range(count + 1)]
 
 
 def line_chart(
@@ -24,9 +40,8 @@ def line_chart(
     if not points:
         return mark_safe("")
     values = [v for _, v in points]
-    low, high = min(0.0, min(values)), max(values)
-    if high == low:
-        high = low + 1
+    ticks = nice_ticks(min(0.0, min(values)), max(values))
+    low, high = ticks[0], ticks[-1]
     t0, t1 = points[0][0].timestamp(), points[-1][0].timestamp()
     span = (t1 - t0) or 1
 
@@ -50,11 +65,10 @@ def line_chart(
                 f'height="{y(previous) - y(top):.1f}" fill="{escape(colour)}" opacity="0.25"/>'
             )
         previous = max(previous, edge)
-    for i in range(5):
-        v = low + (high - low) * i / 4
+    for v in ticks:
         parts.append(
             f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#c5ccd3"/>'
-            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" fill="#333">{v:.3g}</text>'
+            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" fill="#333">{v:g}</text>'
         )
     local = [(timezone.localtime(t), v) for t, v in points]
     for t, _ in local[:: max(1, len(local) // 6)]:
@@ -64,6 +78,8 @@ def line_chart(
         )
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(t):.1f},{y(v):.1f}" for i, (t, v) in enumerate(points))
     parts.append(f'<path d="{path}" fill="none" stroke="#003476" stroke-width="2.5"/>')
+    if len(points) <= MARKED_POINTS:  # a few readings (or one) stay visible as dots
+        parts.extend(f'<circle cx="{x(t):.1f}" cy="{y(v):.1f}" r="3.5" fill="#003476"/>' for t, v in points)
     if unit:
         parts.append(f'<text x="4" y="12" font-size="11" fill="#333">{escape(unit)}</text>')
     parts.append("</svg>")

@@ -116,7 +116,7 @@ def noise(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     stations = []
     for device in selectors.public_devices(municipality, "NoiseLevelObserved"):
-        day = selectors.series(device, "LAeq", since=now - timedelta(hours=24), bucket=timedelta(hours=1))
+        day = selectors.series(device, "LAeq", since=now - timedelta(hours=24))
         stations.append(
             {
                 "device": device,
@@ -169,11 +169,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if attribute not in numeric:
         attribute = numeric[0] if numeric else ""
     now = timezone.now()
-    day = (
-        selectors.series(device, attribute, since=now - timedelta(hours=24), bucket=timedelta(hours=1))
-        if attribute
-        else []
-    )
+    day = selectors.series(device, attribute, since=now - timedelta(hours=24)) if attribute else []
     unit = schemas.unit_symbol(spec.attrs[attribute].unit) if attribute else ""
     return render(
         request,

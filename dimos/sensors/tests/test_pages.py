@@ -119,7 +119,7 @@ def test_dashboard_device_and_alarm_pages(
     )
     feed(serres, lamp, {"status": "defectiveLamp", "powerConsumption": 12.5})
     html = operator_client.get("/staff/sensors/").content.decode()
-    assert "Φωτιστικό 7" in html and "▲" in html and "Βλάβη: status = defectiveLamp" in html
+    assert "Φωτιστικό 7" in html and "▲" in html and "Βλάβη: Βλάβη στο φωτιστικό: καμένος λαμπτήρας." in html
     device_page = operator_client.get(f"/staff/sensors/devices/{lamp.pk}/?attr=powerConsumption")
     assert device_page.status_code == 200 and "defectiveLamp" in device_page.content.decode()
     assert operator_client.get(f"/staff/sensors/devices/{lamp.pk}/?attr=<script>").status_code == 200
