@@ -178,7 +178,13 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "row": _device_row(device),
             "numeric": numeric,
             "attribute": attribute,
-            "chart": line_chart(day, title=_("%(a)s, τελευταίες 24 ώρες") % {"a": attribute}, unit=unit),
+            "chart": line_chart(
+                day,
+                title=_("%(a)s, τελευταίες 24 ώρες") % {"a": spec.attrs[attribute].label or attribute}
+                if attribute
+                else "",
+                unit=unit,
+            ),
             "history": selectors.history(device),
             "alarms": device.alarms.select_related("rule").order_by("-opened_at")[:20],
         },
