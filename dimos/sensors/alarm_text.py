@@ -96,6 +96,28 @@ alarm_wordings.register(
     },
 )
 
+alarm_wordings.register(
+    "OffStreetParking",
+    "status",
+    values={
+        "open": gettext_lazy("ανοιχτός"),
+        "closed": gettext_lazy("κλειστός"),
+        "full": gettext_lazy("πλήρης"),
+        "almostFull": gettext_lazy("σχεδόν πλήρης"),
+        "spacesAvailable": gettext_lazy("με ελεύθερες θέσεις"),
+    },
+)
+alarm_wordings.register(
+    "ParkingSpot",
+    "status",
+    values={
+        "closed": gettext_lazy("κλειστή"),
+        "free": gettext_lazy("ελεύθερη"),
+        "occupied": gettext_lazy("κατειλημμένη"),
+        "unknown": gettext_lazy("άγνωστη"),
+    },
+)
+
 
 def format_value(type_code: str, attribute: str, value: Any) -> str:
     """A value as people read it: fractions 0–1 as a percentage, numbers with their unit."""
