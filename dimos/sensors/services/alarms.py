@@ -58,7 +58,10 @@ def rules_evaluate(
     now = now or timezone.now()
     type_ids = {d.type_id for d, _ in states}
     rules_by_type: dict[int, list[Rule]] = defaultdict(list)
-    for rule in Rule.objects.filter(municipality=municipality, type_id__in=type_ids, is_active=True):
+    rules = Rule.objects.select_related("type").filter(
+        municipality=municipality, type_id__in=type_ids, is_active=True
+    )
+    for rule in rules:
         rules_by_type[rule.type_id].append(rule)
     if not rules_by_type:
         return []
@@ -196,7 +199,10 @@ def alarms_check_silent(*, municipality: Municipality, now: datetime | None = No
     """Open "silent for N hours" alarms for devices with no recent reading."""
     now = now or timezone.now()
     opened = []
-    for rule in Rule.objects.filter(municipality=municipality, kind=RuleKind.SILENT, is_active=True):
+    silent_rules = Rule.objects.select_related("type").filter(
+        municipality=municipality, kind=RuleKind.SILENT, is_active=True
+    )
+    for rule in silent_rules:
         if not rule.silent_hours:
             continue
         cutoff = now - timedelta(hours=rule.silent_hours)
