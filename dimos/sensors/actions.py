@@ -10,6 +10,10 @@ An app registers its actions from its ``AppConfig.ready()``:
     @alarm_actions.register("report", label=_("Άνοιγμα αναφοράς"), check_rule=needs_category)
     def open_report(alarm: Alarm) -> None: ...
 
+An action may also say what happens when the alarm clears by itself (the value
+returned): ``on_clear(alarm, value)``, run by the task queue after the automatic
+resolution is committed — the ``report`` action resolves its report there.
+
 A rule can only name a registered action (``rule_save`` refuses the others), and an
 action that is no longer registered when the alarm fires is skipped with a warning.
 ``notify`` (an e-mail to the rule's department) is registered here; ``report`` by the
@@ -42,6 +46,12 @@ class AlarmActionRun(Protocol):
     def __call__(self, alarm: Alarm) -> None: ...
 
 
+class AlarmClearRun(Protocol):
+    """Run once when the alarm clears by itself at ``value``; may be retried (idempotent)."""
+
+    def __call__(self, alarm: Alarm, value: Any) -> None: ...
+
+
 class RuleCheck(Protocol):
     """Refuse a rule that cannot run the action (raise ``ValidationFailed`` with the field)."""
 
@@ -54,6 +64,7 @@ class AlarmAction:
     label: Any  # a (lazy) translated string, shown in the rule form
     run: AlarmActionRun
     check_rule: RuleCheck | None = None
+    on_clear: AlarmClearRun | None = None
 
 
 class AlarmActionRegistry:
@@ -61,7 +72,12 @@ class AlarmActionRegistry:
         self._actions: dict[str, AlarmAction] = {}
 
     def register(
-        self, name: str, *, label: Any, check_rule: RuleCheck | None = None
+        self,
+        name: str,
+        *,
+        label: Any,
+        check_rule: RuleCheck | None = None,
+        on_clear: AlarmClearRun | None = None,
     ) -> Callable[[AlarmActionRun], AlarmActionRun]:
         """Decorator: register ``func`` as the action ``name``."""
 
@@ -71,7 +87,9 @@ class AlarmActionRegistry:
                 raise ImproperlyConfigured(
                     f"Alarm action {name!r} is already registered by {_qualname(existing.run)}."
                 )
-            self._actions[name] = AlarmAction(name=name, label=label, run=func, check_rule=check_rule)
+            self._actions[name] = AlarmAction(
+                name=name, label=label, run=func, check_rule=check_rule, on_clear=on_clear
+            )
             return func
 
         return decorator

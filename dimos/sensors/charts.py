@@ -11,6 +11,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from dimos.core.formatting import number
 
+# Up to this many points, each is also drawn as a dot (a single reading is otherwise invisible).
+MARKED_POINTS = 30
+
 
 def nice_ticks(low: float, high: float, *, count: int = 4) -> tuple[list[float], int]:
     """Round axis ticks covering ``low``..``high`` (0, 5, 10… or 0, 0,5, 1,0…) and the
@@ -81,6 +84,8 @@ def line_chart(
         )
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(t):.1f},{y(v):.1f}" for i, (t, v) in enumerate(points))
     parts.append(f'<path d="{path}" fill="none" stroke="#003476" stroke-width="2.5"/>')
+    if len(points) <= MARKED_POINTS:  # a few readings (or one) stay visible as dots
+        parts.extend(f'<circle cx="{x(t):.1f}" cy="{y(v):.1f}" r="3.5" fill="#003476"/>' for t, v in points)
     if unit:
         parts.append(f'<text x="4" y="12" font-size="11" fill="#333">{escape(unit)}</text>')
     parts.append("</svg>")

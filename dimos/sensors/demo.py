@@ -310,7 +310,7 @@ def _history(serres: Municipality) -> None:
             municipality=serres, items=items[start : start + 1000], source=Source.SIMULATOR
         )
     services.readings_ingest(
-        municipality=serres, items=simulator.tick(serres, now, rng), source=Source.SIMULATOR
+        municipality=serres, items=simulator.tick(serres, now, rng, adopt=True), source=Source.SIMULATOR
     )
     services.rollups_compute(municipality=serres, start=now - timedelta(days=7), end=now)
     _ = Reading  # history lives in Reading; rollups summarise it

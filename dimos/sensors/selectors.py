@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -153,21 +153,45 @@ def parking_now(municipality: Municipality) -> list[ParkingGroup]:
     return sorted(result, key=lambda g: (g.kind, g.name))
 
 
+# Bucket sizes a chart may use, finest first: enough points for a device installed ten
+# minutes ago, no more than ``max_points`` for a week of readings every ten seconds.
+CHART_BUCKETS = tuple(timedelta(minutes=m) for m in (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440))
+
+
 def series(
-    device: Device, attribute: str, *, since: datetime, bucket: timedelta
+    device: Device,
+    attribute: str,
+    *,
+    since: datetime,
+    bucket: timedelta | None = None,
+    max_points: int = 96,
 ) -> list[tuple[datetime, float]]:
-    """Mean of an attribute per time bucket since a moment (for charts)."""
-    sums: dict[datetime, list[float]] = defaultdict(list)
-    step = bucket.total_seconds()
+    """Mean of an attribute per time bucket since a moment (for charts), in one query.
+
+    Buckets start at round local times (Europe/Athens midnight, 06:00, ...), not UTC
+    ones. Without ``bucket`` the size follows the data: the finest of ``CHART_BUCKETS``
+    that keeps at most ``max_points`` points, so a device with ten minutes of
+    readings draws a line instead of a single hourly dot."""
     rows = Reading.objects.filter(
         municipality_id=device.municipality_id, device=device, observed_at__gte=since
     ).values_list("observed_at", "values")
+    points = []
     for observed, values in rows.iterator(2000):
         value = values.get(attribute)
         if isinstance(value, int | float) and not isinstance(value, bool):
-            key = datetime.fromtimestamp((observed.timestamp() // step) * step, tz=observed.tzinfo)
-            sums[key].append(float(value))
-    return sorted((k, sum(v) / len(v)) for k, v in sums.items())
+            points.append((observed, float(value)))
+    if not points:
+        return []
+    if bucket is None:
+        span = max(t for t, _ in points) - min(t for t, _ in points)
+        bucket = next((b for b in CHART_BUCKETS if span / b < max_points), CHART_BUCKETS[-1])
+    step = bucket.total_seconds()
+    sums: dict[float, list[float]] = defaultdict(list)
+    for observed, value in points:
+        offset = timezone.localtime(observed).utcoffset()
+        shift = offset.total_seconds() if offset is not None else 0.0
+        sums[((observed.timestamp() + shift) // step) * step - shift].append(value)
+    return sorted((datetime.fromtimestamp(k, tz=UTC), sum(v) / len(v)) for k, v in sums.items())
 
 
 def open_alarms(municipality: Municipality) -> QuerySet[Alarm]:

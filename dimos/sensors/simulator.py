@@ -3,19 +3,25 @@
 Daily parking occupancy curves, street lights that fail now and then (and are
 repaired), bins that fill until emptied, air quality and noise with diurnal cycles,
 water meters that count up (and sometimes leak).
+
+The simulator drives only its own devices (``simulated_devices``): an integrator's
+device keeps the values they send.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dimos.core.models import Municipality
-from dimos.sensors.models import Device
+from dimos.sensors.constants import Source
+from dimos.sensors.models import Device, Reading
 from dimos.sensors.selectors import state_of
 from dimos.sensors.services import ReadingIn
 
@@ -150,14 +156,48 @@ def readings_for(device: Device, at: datetime, rng: random.Random) -> dict[str, 
     return None
 
 
+def simulated_devices(
+    municipality: Municipality, *, sources: Collection[str] = (Source.SIMULATOR,), adopt: bool = False
+) -> QuerySet[Device]:
+    """The devices the simulator drives: those whose latest reading is its own.
+
+    A device whose latest reading came from anywhere else (an integrator's NGSI-LD,
+    HTTP batch, MQTT or TTN uplink) is theirs: the simulator leaves it alone, so it keeps
+    the values they send. A device with no reading yet is left alone too, unless
+    ``adopt`` (the demo seed, adopting the devices it has just created). ``sources``
+    are the sources that count as the simulator's (the command adds its transport's).
+    One query: the latest source is a correlated subquery on the readings' unique index
+    (municipality, device, observed_at)."""
+    latest = Subquery(
+        Reading.objects.filter(municipality=municipality, device=OuterRef("pk"))
+        .order_by("-observed_at")
+        .values("source")[:1]
+    )
+    mine = Q(latest_source__in=list(sources))
+    if adopt:
+        mine |= Q(latest_source__isnull=True)
+    return (
+        Device.objects.select_related("type", "state")
+        .filter(municipality=municipality)
+        .annotate(latest_source=latest)
+        .filter(mine)
+        .order_by("pk")
+    )
+
+
 def tick(
-    municipality: Municipality, at: datetime | None = None, rng: random.Random | None = None
+    municipality: Municipality,
+    at: datetime | None = None,
+    rng: random.Random | None = None,
+    *,
+    sources: Collection[str] = (Source.SIMULATOR,),
+    adopt: bool = False,
 ) -> list[ReadingIn]:
-    """One round of readings for every device of the municipality."""
+    """One round of readings for every device the simulator drives (``simulated_devices``)."""
     at = at or timezone.now()
     rng = rng or random.Random()
     items = []
-    for device in Device.objects.select_related("type", "state").filter(municipality=municipality):
+    for device in simulated_devices(municipality, sources=sources, adopt=adopt):
         values = readings_for(device, at, rng)
         if values:
             items.append(ReadingIn(device=device, observed_at=at, values=values))

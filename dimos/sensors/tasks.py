@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -13,8 +14,8 @@ from dimos.sensors.partitions import partitions_ensure, partitions_missing
 
 
 @task("sensors.alarm_actions")
-def alarm_actions_task(*, alarm_id: int) -> None:
-    services.alarm_run_actions(alarm_id=alarm_id)
+def alarm_actions_task(*, alarm_id: int, event: str = "open", value: Any = None) -> None:
+    services.alarm_run_actions(alarm_id=alarm_id, event=event, value=value)
 
 
 @task("sensors.hourly")

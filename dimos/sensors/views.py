@@ -117,7 +117,7 @@ def noise(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     stations = []
     for device in selectors.public_devices(municipality, "NoiseLevelObserved"):
-        day = selectors.series(device, "LAeq", since=now - timedelta(hours=24), bucket=timedelta(hours=1))
+        day = selectors.series(device, "LAeq", since=now - timedelta(hours=24))
         stations.append(
             {
                 "device": device,
@@ -170,11 +170,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if attribute not in numeric:
         attribute = numeric[0] if numeric else ""
     now = timezone.now()
-    day = (
-        selectors.series(device, attribute, since=now - timedelta(hours=24), bucket=timedelta(hours=1))
-        if attribute
-        else []
-    )
+    day = selectors.series(device, attribute, since=now - timedelta(hours=24)) if attribute else []
     unit = schemas.unit_symbol(spec.attrs[attribute].unit) if attribute else ""
     return render(
         request,
@@ -185,7 +181,9 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attribute": attribute,
             "chart": line_chart(
                 day,
-                title=_("%(a)s, τελευταίες 24 ώρες") % {"a": attribute_label(device.type.code, attribute)},
+                title=_("%(a)s, τελευταίες 24 ώρες") % {"a": attribute_label(device.type.code, attribute)}
+                if attribute
+                else "",
                 unit=unit,
             ),
             "numeric_labels": [(n, attribute_label(device.type.code, n)) for n in numeric],

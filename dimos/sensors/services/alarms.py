@@ -20,6 +20,7 @@ from dimos.core.services import audit_record
 from dimos.core.tasks import task_enqueue
 from dimos.sensors import schemas
 from dimos.sensors.actions import alarm_actions
+from dimos.sensors.alarm_text import alarm_phrase
 from dimos.sensors.constants import ALARM_TRANSITIONS, AlarmStatus, Direction, RuleKind
 from dimos.sensors.labels import alarm_text
 from dimos.sensors.models import Alarm, AlarmEvent, Device, Rule
@@ -75,7 +76,9 @@ def rules_evaluate(
         rules_by_type.update({t: rules for t, rules in known.by_type.items() if rules})
     else:
         type_ids = {d.type_id for d, _ in states}
-        for rule in Rule.objects.filter(municipality=municipality, type_id__in=type_ids, is_active=True):
+        for rule in Rule.objects.select_related("type").filter(
+            municipality=municipality, type_id__in=type_ids, is_active=True
+        ):
             rules_by_type[rule.type_id].append(rule)
     if not rules_by_type:
         return []
@@ -112,10 +115,22 @@ def rules_evaluate(
                     )
                     if alarm is None:
                         continue
-                with translation.override(settings.LANGUAGE_CODE):
-                    comment = _("Αυτόματη επίλυση: η τιμή επανήλθε.")
-                _alarm_move(alarm, AlarmStatus.RESOLVED, actor=None, comment=comment)
+                alarm_clear(alarm, value=state.values.get(rule.attribute), rule=rule)
     return opened
+
+
+def alarm_clear(alarm: Alarm, *, value: Any, rule: Rule) -> Alarm:
+    """Resolve an alarm whose value returned, and tell its actions (after commit, as a task).
+
+    The actions decide what the clearing means for what they opened: the ``report``
+    action resolves its report with a public update, or tells staff who handle it."""
+    phrase = alarm_phrase(rule, value, cleared=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        comment = _("Αυτόματη επίλυση: %(what)s") % {"what": phrase}
+    _alarm_move(alarm, AlarmStatus.RESOLVED, actor=None, comment=comment)
+    if any(getattr(alarm_actions.get(name), "on_clear", None) for name in rule.actions):
+        task_enqueue("sensors.alarm_actions", {"alarm_id": alarm.pk, "event": "clear", "value": value})
+    return alarm
 
 
 def alarm_open(*, device: Device, rule: Rule, value: Any, now: datetime | None = None) -> Alarm | None:
@@ -207,7 +222,10 @@ def alarms_check_silent(*, municipality: Municipality, now: datetime | None = No
     """Open "silent for N hours" alarms for devices with no recent reading."""
     now = now or timezone.now()
     opened = []
-    for rule in Rule.objects.filter(municipality=municipality, kind=RuleKind.SILENT, is_active=True):
+    silent_rules = Rule.objects.select_related("type").filter(
+        municipality=municipality, kind=RuleKind.SILENT, is_active=True
+    )
+    for rule in silent_rules:
         if not rule.silent_hours:
             continue
         cutoff = now - timedelta(hours=rule.silent_hours)
@@ -223,15 +241,22 @@ def alarms_check_silent(*, municipality: Municipality, now: datetime | None = No
     return opened
 
 
-def alarm_run_actions(*, alarm_id: int) -> None:
-    """Run the rule's actions (the ``sensors.alarm_actions`` task, after the alarm is committed)."""
+def alarm_run_actions(*, alarm_id: int, event: str = "open", value: Any = None) -> None:
+    """Run the rule's actions (the ``sensors.alarm_actions`` task, after the alarm is committed).
+
+    ``event`` is ``"open"`` (the alarm opened: ``run``) or ``"clear"`` (it cleared by
+    itself at ``value``: ``on_clear``, for the actions that have one)."""
     alarm = Alarm.objects.select_related("rule", "device", "device__type", "municipality").get(pk=alarm_id)
     for name in alarm.rule.actions:
         action = alarm_actions.get(name)
         if action is None:
             log.warning("alarm #%s: action %r is not available", alarm.pk, name)
             continue
-        action.run(alarm)
+        if event == "clear":
+            if action.on_clear is not None:
+                action.on_clear(alarm, value)
+        else:
+            action.run(alarm)
 
 
 @transaction.atomic

@@ -37,10 +37,12 @@ class Command(BaseCommand):
         if o["transport"] == "http" and not (o["url"] and o["token"]):
             raise CommandError("--transport http needs --url and --token")
         send = {"inprocess": self._inprocess, "http": self._http, "mqtt": self._mqtt}[o["transport"]]
+        # What this command sends comes back with its transport's source: still its own.
+        own_sources = {Source.SIMULATOR, {"http": Source.HTTP, "mqtt": Source.MQTT}.get(o["transport"], "")}
         rng = random.Random()
         done = 0
         while not o["rounds"] or done < o["rounds"]:
-            items = simulator.tick(municipality, rng=rng)
+            items = simulator.tick(municipality, rng=rng, sources=own_sources)
             sent = send(municipality, items, o)
             self.stdout.write(f"round {done + 1}: {sent} readings sent")
             done += 1
