@@ -8,6 +8,9 @@ app_name = "ngsild"
 urlpatterns = [
     re_path(r"^entities/?$", views.entities, name="entities"),
     re_path(r"^entities/(?P<entity_id>[^/]+)/attrs/?$", views.entity_attrs, name="entity_attrs"),
+    re_path(
+        r"^entities/(?P<entity_id>[^/]+)/attrs/(?P<attr_id>[^/]+)/?$", views.entity_attr, name="entity_attr"
+    ),
     re_path(r"^entities/(?P<entity_id>[^/]+)/?$", views.entity, name="entity"),
     re_path(r"^entityOperations/create/?$", views.entity_operations_create, name="batch_create"),
     re_path(r"^entityOperations/upsert/?$", views.entity_operations_upsert, name="batch_upsert"),

@@ -6,6 +6,7 @@ Each resource binds its HTTP methods to handlers, written by topic:
 - ``query``: which devices a request may see; ``attrs``, ``q``, paging and geo-queries;
 - ``listing``: ``GET /entities`` and ``POST /entityOperations/query`` (with the micro-cache);
 - ``entities``: one entity, its attributes, and the batch operations;
+- ``attribute``: one attribute (``/entities/{id}/attrs/{attrId}``: PATCH, DELETE);
 - ``temporal``: ``/temporal/entities/{id}``.
 
 Writes need an integration credential; reads of public types (parking, air quality,
@@ -19,6 +20,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from dimos.sensors.ngsild.attribute import attr_delete, attr_patch
 from dimos.sensors.ngsild.entities import (
     attrs_patch,
     attrs_post,
@@ -38,6 +40,7 @@ from dimos.sensors.ngsild.temporal import temporal_get
 entities = ngsi({"GET": entities_get, "POST": entities_post}, geo_methods=("GET",))
 entity = ngsi({"GET": entity_get, "DELETE": entity_delete}, geo_methods=("GET",))
 entity_attrs = ngsi({"POST": attrs_post, "PATCH": attrs_patch})
+entity_attr = ngsi({"PATCH": attr_patch, "DELETE": attr_delete})
 entity_operations_create = ngsi({"POST": batch_create})
 entity_operations_upsert = ngsi({"POST": batch_upsert})
 entity_operations_update = ngsi({"POST": batch_update})
