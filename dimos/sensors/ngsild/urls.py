@@ -17,6 +17,7 @@ urlpatterns = [
     re_path(r"^entityOperations/update/?$", views.entity_operations_update, name="batch_update"),
     re_path(r"^entityOperations/delete/?$", views.entity_operations_delete, name="batch_delete"),
     re_path(r"^entityOperations/query/?$", views.entity_operations_query, name="batch_query"),
+    re_path(r"^temporal/entities/?$", views.temporal_entities, name="temporal_entities"),
     re_path(r"^temporal/entities/(?P<entity_id>[^/]+)/?$", views.temporal_entity, name="temporal_entity"),
     re_path(r"^.*$", views.not_found),
 ]

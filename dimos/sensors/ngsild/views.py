@@ -7,7 +7,7 @@ Each resource binds its HTTP methods to handlers, written by topic:
 - ``listing``: ``GET /entities`` and ``POST /entityOperations/query`` (with the micro-cache);
 - ``entities``: one entity, its attributes, and the batch operations;
 - ``attribute``: one attribute (``/entities/{id}/attrs/{attrId}``: PATCH, DELETE);
-- ``temporal``: ``/temporal/entities/{id}``.
+- ``temporal``: ``/temporal/entities`` and ``/temporal/entities/{id}`` (``aggregate``: aggrMethods).
 
 Writes need an integration credential; reads of public types (parking, air quality,
 noise) are open.
@@ -35,7 +35,7 @@ from dimos.sensors.ngsild.entities import (
 from dimos.sensors.ngsild.errors import NgsiError
 from dimos.sensors.ngsild.listing import entities_get, query_post
 from dimos.sensors.ngsild.negotiation import ngsi
-from dimos.sensors.ngsild.temporal import temporal_get
+from dimos.sensors.ngsild.temporal import temporal_get, temporal_query
 
 entities = ngsi({"GET": entities_get, "POST": entities_post}, geo_methods=("GET",))
 entity = ngsi({"GET": entity_get, "DELETE": entity_delete}, geo_methods=("GET",))
@@ -47,6 +47,7 @@ entity_operations_update = ngsi({"POST": batch_update})
 entity_operations_delete = ngsi({"POST": batch_delete})
 entity_operations_query = ngsi({"POST": query_post}, geo_methods=("POST",), read_methods=("POST",))
 temporal_entity = ngsi({"GET": temporal_get})
+temporal_entities = ngsi({"GET": temporal_query})
 
 
 @csrf_exempt

@@ -131,3 +131,13 @@ def test_a_detail_without_greek_is_wholly_english(api: Api) -> None:
     assert response.status_code == 400 and response["Content-Language"] == "en"
     assert body["title"].startswith("The request includes input data")
     assert body["detail"].startswith("Invalid idPattern")
+
+
+def test_the_http_batch_is_in_the_openapi_document(client: Any) -> None:
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    document = response.json()
+    post = document["paths"]["/api/v1/sensors/readings/"]["post"]
+    assert post["security"] == [{"SensorCredential": []}]
+    assert {"200", "207", "400", "401", "403", "413", "415"} <= set(post["responses"])
+    assert document["components"]["securitySchemes"]["SensorCredential"]["scheme"] == "bearer"
