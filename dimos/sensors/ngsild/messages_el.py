@@ -115,6 +115,32 @@ DETAILS_EL = [
     ("'between' needs 'endTimeAt' after 'timeAt'.", "Το «between» χρειάζεται «endTimeAt» μετά το «timeAt»."),
     ("'lastN' must be a positive integer.", "Το «lastN» πρέπει να είναι θετικός ακέραιος."),
     (
+        "'timerel' needs 'timeAt' as an ISO 8601 date-time with offset.",
+        "Το «timerel» χρειάζεται «timeAt», ημερομηνία-ώρα ISO 8601 με ζώνη ώρας.",
+    ),
+    ("A temporal query needs 'type' (or 'id').", "Ένα χρονικό ερώτημα χρειάζεται «type» (ή «id»)."),
+    (
+        "A temporal query needs 'timerel' and 'timeAt'.",
+        "Ένα χρονικό ερώτημα χρειάζεται «timerel» και «timeAt».",
+    ),
+    (
+        "Temporal aggregation needs 'timerel' and 'timeAt'.",
+        "Η χρονική συνάθροιση χρειάζεται «timerel» και «timeAt».",
+    ),
+    ("'aggrPeriodDuration' needs 'aggrMethods'.", "Το «aggrPeriodDuration» χρειάζεται «aggrMethods»."),
+    (
+        "'aggrMethods' must list methods from: {list}; got '{raw}'.",
+        "Το «aggrMethods» πρέπει να απαριθμεί μεθόδους από: {list}· στάλθηκε «{raw}».",
+    ),
+    (
+        "'aggrPeriodDuration' must be an ISO 8601 duration such as PT1H: {raw}",
+        "Το «aggrPeriodDuration» πρέπει να είναι διάρκεια ISO 8601, π.χ. PT1H: {raw}",
+    ),
+    (
+        "'aggrPeriodDuration' must be at least one minute.",
+        "Το «aggrPeriodDuration» πρέπει να είναι τουλάχιστον ένα λεπτό.",
+    ),
+    (
         "A geo-query needs 'georel', 'geometry' and 'coordinates'.",
         "Ένα γεωγραφικό ερώτημα χρειάζεται «georel», «geometry» και «coordinates».",
     ),

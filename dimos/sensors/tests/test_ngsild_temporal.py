@@ -105,3 +105,13 @@ def test_aggregation_is_served_from_the_rollups(api: Api, serres: Any) -> None:
     # Over many entities, by type: the same figures.
     many = api.get(f"/temporal/entities?type=WasteContainer&{BETWEEN}&aggrMethods=max").json()
     assert [series(e, "max")[0][0] for e in many] == [0.8, 0.4]
+
+
+def test_temporal_errors_in_greek(api: Api) -> None:
+    response = api.get(
+        f"/temporal/entities?type=WasteContainer&{BETWEEN}&aggrMethods=median", HTTP_ACCEPT_LANGUAGE="el"
+    )
+    body = response.json()
+    assert response.status_code == 400 and response["Content-Language"] == "el"
+    assert body["detail"].startswith("Το «aggrMethods» πρέπει να απαριθμεί μεθόδους από: avg, min, max, sum")
+    assert body["title"] == "Τα δεδομένα του αιτήματος δεν πληρούν τις απαιτήσεις της λειτουργίας"
