@@ -192,5 +192,8 @@ def greek_detail(detail: str) -> str | None:
     for pattern, greek in _compiled():
         found = pattern.match(detail)
         if found:
-            return greek.format(**found.groupdict())
+            parts = found.groupdict()
+            if parts.get("on"):  # " on urn:…" of the scope errors
+                parts["on"] = " για την " + parts["on"].removeprefix(" on ")
+            return greek.format(**parts)
     return None

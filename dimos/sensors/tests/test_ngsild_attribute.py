@@ -77,6 +77,8 @@ def test_one_attribute_needs_a_credential_of_this_entity(api: Api, serres: Any) 
         municipality=serres, name="own", scopes=[S.READ, S.WRITE_DEVICE], device=other
     )[1]
     assert Api(token).send("delete", f"{ATTR}/status", "").status_code == 403
+    greek = Api(token).send("delete", f"{ATTR}/status", "", HTTP_ACCEPT_LANGUAGE="el").json()["detail"]
+    assert greek.startswith("Στο διαπιστευτήριο λείπει το δικαίωμα") and f"για την {ID}" in greek
     assert Api(token).send("patch", f"{ATTR}/status", {"value": "occupied"}).status_code == 403
 
 
