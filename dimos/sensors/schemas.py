@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,7 +56,8 @@ TYPES: dict[str, DeviceTypeSpec] = {
                 "status": Attr(
                     "enum", values=("closed", "free", "occupied", "unknown"), label=_("κατάσταση")
                 ),
-                "category": Attr("enum", values=("onStreet", "offStreet"), measured=False),
+                # An array in the official schema.json: ["onStreet"].
+                "category": Attr("enumlist", values=("onStreet", "offStreet"), measured=False),
                 "refParkingSite": Attr("text", measured=False),
                 "refParkingGroup": Attr("text", measured=False),
                 "width": Attr("number", "MTR", 0, 20, measured=False),
@@ -99,7 +101,7 @@ TYPES: dict[str, DeviceTypeSpec] = {
                 "illuminanceLevel": Attr("number", "C62", 0, 1, label=_("στάθμη φωτισμού")),
                 "powerConsumption": Attr("number", "WTT", 0, 5000, label=_("κατανάλωση ισχύος")),
                 "voltage": Attr("number", "VLT", 0, 400, label=_("τάση")),
-                "current": Attr("number", "AMP", 0, 50, label=_("ένταση ρεύματος")),
+                "current": Attr("number", "AMP", 0, 1000, label=_("ένταση ρεύματος")),
                 "powerFactor": Attr("number", "", 0, 1, label=_("συντελεστής ισχύος")),
                 "lanternHeight": Attr("number", "MTR", 0, 40, measured=False),
                 "circuit": Attr("text", measured=False),
@@ -158,7 +160,8 @@ TYPES: dict[str, DeviceTypeSpec] = {
                     values=("ok", "lidOpen", "dropped", "moved", "vandalized", "burning", "unknown"),
                     label=_("κατάσταση"),
                 ),
-                "binFullnessThreshold": Attr("number", "C62", 0, 1, measured=False),
+                # The official example sends 80 (a percentage), the summary a ratio: both fit.
+                "binFullnessThreshold": Attr("number", "", 0, 100, measured=False),
                 "binCapacity": Attr("number", "LTR", 0, 100000, measured=False),
                 "storedWasteKind": Attr("text", measured=False),
                 "dateLastEmptying": Attr("datetime", measured=False),
@@ -171,8 +174,8 @@ TYPES: dict[str, DeviceTypeSpec] = {
             False,
             {
                 "waterConsumption": Attr("number", "MTQ", 0, 1e9, label=_("κατανάλωση (σωρευτική)")),
-                "minFlow": Attr("number", "L/H", 0, 1e6, label=_("ελάχιστη ροή")),
-                "maxFlow": Attr("number", "L/H", 0, 1e6, label=_("μέγιστη ροή")),
+                "minFlow": Attr("number", "E32", 0, 1e6, label=_("ελάχιστη ροή")),
+                "maxFlow": Attr("number", "E32", 0, 1e6, label=_("μέγιστη ροή")),
                 "alarmInProgress": Attr("integer", "", 0, 1, label=_("συναγερμός")),
                 "alarmStopsLeaks": Attr("integer", "", 0, 1, label=_("διαρροή")),
                 "alarmTamper": Attr("integer", "", 0, 1, label=_("παραβίαση")),
@@ -194,6 +197,7 @@ UNIT_SYMBOLS = {
     "AMP": "A",
     "MTR": "m",
     "MTQ": "m³",
+    "E32": "L/h",  # litre per hour (UN/CEFACT); "L/H" was never a code
     "L/H": "L/h",
     "2N": "dB(A)",
     "KGM": "kg",
@@ -201,6 +205,27 @@ UNIT_SYMBOLS = {
     "MTS": "m/s",
     "DD": "°",
 }
+
+
+# Units an integrator may send instead of the registry's: (sent, registry) → factor. The official
+# WaterConsumptionObserved example sends waterConsumption in LTR, its schema.json says cubic metres.
+UNIT_FACTORS = {("LTR", "MTQ"): 0.001, ("MTQ", "LTR"): 1000.0, ("L/H", "E32"): 1.0}
+
+
+def unit_convert(type_code: str, name: str, value: Any, unit: str) -> Any:
+    """The value in the registry's unit; AttrError (naming the attribute) for a unit it cannot convert."""
+    attr = TYPES[type_code].attrs.get(name)
+    if attr is None or not attr.unit or unit == attr.unit:
+        return value
+    factor = UNIT_FACTORS.get((unit, attr.unit))
+    if factor is None:
+        raise AttrError(
+            gettext("Το «%(name)s» εκφράζεται σε unitCode %(unit)s, όχι %(given)s.")
+            % {"name": name, "unit": attr.unit, "given": unit}
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value  # check_value names the wrong type
+    return round(value * factor, 9)
 
 
 def unit_symbol(code: str) -> str:
@@ -212,45 +237,65 @@ class AttrError(ValueError):
 
 
 def check_value(type_code: str, name: str, value: Any, *, measured_only: bool = False) -> Any:
-    """Return the value normalised, or raise AttrError with a message a person can act on."""
+    """Return the value normalised, or raise AttrError with a message a person can act on
+    (in the active language: Greek, or English where a client asked for it)."""
     spec = TYPES[type_code]
     attr = spec.attrs.get(name)
     if attr is None:
-        raise AttrError(f"Άγνωστο χαρακτηριστικό «{name}» για τον τύπο {type_code}.")
+        raise AttrError(
+            gettext("Άγνωστο χαρακτηριστικό «%(name)s» για τον τύπο %(type)s.")
+            % {"name": name, "type": type_code}
+        )
     if measured_only and not attr.measured:
-        raise AttrError(f"Το «{name}» είναι στατικό χαρακτηριστικό της συσκευής, όχι μέτρηση.")
+        raise AttrError(
+            gettext("Το «%(name)s» είναι στατικό χαρακτηριστικό της συσκευής, όχι μέτρηση.") % {"name": name}
+        )
     if attr.kind in ("number", "integer"):
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise AttrError(f"Το «{name}» πρέπει να είναι αριθμός.")
+            raise AttrError(gettext("Το «%(name)s» πρέπει να είναι αριθμός.") % {"name": name})
         if attr.kind == "integer":
             if float(value) != int(value):
-                raise AttrError(f"Το «{name}» πρέπει να είναι ακέραιος.")
+                raise AttrError(gettext("Το «%(name)s» πρέπει να είναι ακέραιος.") % {"name": name})
             value = int(value)
         if (attr.min is not None and value < attr.min) or (attr.max is not None and value > attr.max):
             raise AttrError(
-                f"Το «{name}» = {value} είναι εκτός φυσικού εύρους [{attr.min:g}, {attr.max:g}]"
-                f"{' ' + attr.unit if attr.unit else ''}."
+                gettext("Το «%(name)s» = %(value)s είναι εκτός φυσικού εύρους [%(min)s, %(max)s]%(unit)s.")
+                % {
+                    "name": name,
+                    "value": value,
+                    "min": f"{attr.min:g}",
+                    "max": f"{attr.max:g}",
+                    "unit": " " + attr.unit if attr.unit else "",
+                }
             )
         return value
     if attr.kind == "enum":
         if not isinstance(value, str) or value not in attr.values:
-            raise AttrError(f"Το «{name}» πρέπει να είναι ένα από: {', '.join(attr.values)}.")
+            raise AttrError(
+                gettext("Το «%(name)s» πρέπει να είναι ένα από: %(values)s.")
+                % {"name": name, "values": ", ".join(attr.values)}
+            )
         return value
     if attr.kind == "enumlist":
         items = value if isinstance(value, list) else [value]
         if not items or any(not isinstance(v, str) or v not in attr.values for v in items):
-            raise AttrError(f"Το «{name}» πρέπει να περιέχει τιμές από: {', '.join(attr.values)}.")
+            raise AttrError(
+                gettext("Το «%(name)s» πρέπει να περιέχει τιμές από: %(values)s.")
+                % {"name": name, "values": ", ".join(attr.values)}
+            )
         return items
     if attr.kind == "boolean":
         if not isinstance(value, bool):
-            raise AttrError(f"Το «{name}» πρέπει να είναι true ή false.")
+            raise AttrError(gettext("Το «%(name)s» πρέπει να είναι true ή false.") % {"name": name})
         return value
     if attr.kind == "datetime":
         if not isinstance(value, str) or parse_datetime(value) is None:
-            raise AttrError(f"Το «{name}» πρέπει να είναι ημερομηνία-ώρα ISO 8601.")
+            raise AttrError(
+                gettext("Το «%(name)s» πρέπει να είναι ημερομηνία-ώρα ISO 8601.") % {"name": name}
+            )
         return value
     if not isinstance(value, str | int | float) or isinstance(value, bool) or len(str(value)) > 500:
-        raise AttrError(f"Το «{name}» πρέπει να είναι σύντομο κείμενο.")
+        raise AttrError(gettext("Το «%(name)s» πρέπει να είναι σύντομο κείμενο.") % {"name": name})
     return value
 
 

@@ -128,3 +128,34 @@ def test_fiware_client_round_trip(client: Any) -> None:
     assert client.create(unread) is True
     assert client.entities.delete("urn:ngsi-ld:ParkingSpot:serres-042")  # DELETE /entities/{id}
     assert client.count(type="ParkingSpot") == 6
+
+
+def test_fiware_client_temporal_query_and_aggregation(client: Any) -> None:
+    """The client's temporal query by type (``/temporal/entities?type=…``) and its aggregation
+    (``aggrMethods`` over ``aggrPeriodDuration``), at fixed past times."""
+    from ngsildclient.api.constants import AggrMethod
+    from ngsildclient.api.helper.temporal import TemporalQuery
+
+    hours = [datetime(2026, 11, 1, 10, m, tzinfo=UTC) for m in (10, 40)]
+    for n, levels in ((1, (0.2, 0.4)), (2, (0.6, 0.8))):
+        entity = ngsildclient.Entity("WasteContainer", f"bin-{n}")
+        entity.loc(41.0905, 23.5495)
+        assert client.create(entity) is True
+        for at, level in zip(hours, levels, strict=True):
+            entity.prop("fillingLevel", level, observedat=at)
+            assert client.batch.update([entity]).ok
+    window = TemporalQuery().between("2026-11-01T10:00:00Z", "2026-11-01T11:00:00Z")
+    troes = client.temporal.query(type="WasteContainer", tq=window)
+    assert sorted(t["id"] for t in troes) == [
+        "urn:ngsi-ld:WasteContainer:bin-1",
+        "urn:ngsi-ld:WasteContainer:bin-2",
+    ]
+    result = client.temporal.aggregate(
+        type="WasteContainer",
+        tq=window,
+        methods=[AggrMethod.AVERAGE, AggrMethod.MAXIMUM],
+        period=timedelta(hours=1),
+    )
+    by_id = {t["id"]: t["fillingLevel"] for t in result.result}
+    assert by_id["urn:ngsi-ld:WasteContainer:bin-1"]["avg"][0][0] == pytest.approx(0.3)
+    assert by_id["urn:ngsi-ld:WasteContainer:bin-2"]["max"][0][0] == pytest.approx(0.8)

@@ -73,6 +73,10 @@ def entity(
             out[name] = fragment.get("object", fragment.get("value"))
         else:
             out[name] = fragment
+    registry_name = getattr(device, "name", "")
+    if registry_name and "name" not in out and want("name"):
+        # The registry's name is the entity's NGSI-LD ``name`` (an attribute every SDM model has).
+        out["name"] = registry_name if key_values else {"type": "Property", "value": registry_name}
     state = _state(device)
     if state is not None:
         for name, value in state.values.items():
@@ -123,22 +127,58 @@ class Parsed:
         return names
 
 
+NGSI_KINDS = {"Property", "Relationship", "GeoProperty", "LanguageProperty", "VocabProperty", "ListProperty"}
+GEOJSON_TYPES = {"Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon"}
+
+
+def _is_geojson(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("type") in GEOJSON_TYPES and "coordinates" in value
+
+
+def expand(raw: Any) -> dict[str, Any]:
+    """One attribute in the normalized form, from the normalized or the concise representation
+    (NGSI-LD 1.6+ clause 4.5.1: a plain value is a Property, ``{"object": …}`` a Relationship,
+    a GeoJSON geometry a GeoProperty). Official Smart Data Models examples use both."""
+    if isinstance(raw, dict):
+        if raw.get("type") in NGSI_KINDS:
+            return raw
+        if "value" in raw and "type" not in raw:
+            return {"type": "Property", **raw}
+        if "object" in raw and "type" not in raw:
+            return {"type": "Relationship", **raw}
+        if _is_geojson(raw):
+            return {"type": "GeoProperty", "value": raw}
+    return {"type": "Property", "value": raw}
+
+
+def from_key_values(body: Any) -> Any:
+    """A keyValues (simplified) entity in the normalized form: every attribute a Property of that
+    value, a GeoJSON geometry a GeoProperty (``options=keyValues`` on create/upsert)."""
+    if not isinstance(body, dict):
+        return body
+    out: dict[str, Any] = {}
+    for name, value in body.items():
+        if name in RESERVED:
+            out[name] = value
+        elif _is_geojson(value):
+            out[name] = {"type": "GeoProperty", "value": value}
+        else:
+            out[name] = {"type": "Property", "value": value}
+    return out
+
+
 def parse_fragment(type_code: str, body: dict[str, Any], parsed: Parsed | None = None) -> Parsed:
     parsed = parsed or Parsed()
     spec = schemas.TYPES[type_code]
-    for raw_name, raw in body.items():
+    for raw_name, given in body.items():
         if raw_name in RESERVED:
             continue
         name = compact(raw_name)
         if not re.fullmatch(r"[A-Za-z0-9_]{1,60}", name):
             raise NgsiError("BadRequestData", f"Invalid attribute name '{raw_name}'.")
-        if isinstance(raw, list):
+        if isinstance(given, list) and given and all(isinstance(i, dict) and "datasetId" in i for i in given):
             raise NgsiError("BadRequestData", f"Multi-attributes (datasetId) are not supported: '{name}'.")
-        if not isinstance(raw, dict) or "type" not in raw:
-            raise NgsiError(
-                "BadRequestData",
-                f"Attribute '{name}' must be a normalized Property, Relationship or GeoProperty.",
-            )
+        raw = expand(given)
         kind = raw["type"]
         if name == "location":
             if kind != "GeoProperty":
@@ -163,20 +203,20 @@ def parse_fragment(type_code: str, body: dict[str, Any], parsed: Parsed | None =
             target = raw.get("object")
             if not isinstance(target, str) or not URI_RE.match(target):
                 raise NgsiError("BadRequestData", f"Relationship '{name}' needs an 'object' URI.")
-            parsed.static[name] = {"type": "Relationship", "object": target}
+            parsed.static[name] = raw  # sub-attributes (observedAt, datasetId …) are kept
             continue
-        if kind == "GeoProperty":
-            parsed.static[name] = {"type": "GeoProperty", "value": raw.get("value")}
+        if kind != "Property" and kind in NGSI_KINDS and name not in spec.attrs:
+            parsed.static[name] = raw
             continue
         if kind != "Property" or "value" not in raw:
             raise NgsiError("BadRequestData", f"Attribute '{name}' must have type Property and a value.")
         value = raw["value"]
         attr = spec.attrs.get(name)
         unit = raw.get("unitCode")
-        if attr is not None and unit is not None and attr.unit and unit != attr.unit:
-            raise NgsiError("BadRequestData", f"'{name}' is expressed in unitCode {attr.unit}, not {unit}.")
         if attr is not None:
             try:
+                if unit is not None:
+                    value = schemas.unit_convert(type_code, name, value, unit)
                 value = schemas.check_value(type_code, name, value)
             except schemas.AttrError as exc:
                 raise NgsiError("BadRequestData", str(exc)) from exc
@@ -192,7 +232,7 @@ def parse_fragment(type_code: str, body: dict[str, Any], parsed: Parsed | None =
                     raise NgsiError("BadRequestData", f"'{name}'.observedAt is in the future.")
             parsed.measured.setdefault(observed, {})[name] = value
         else:
-            parsed.static[name] = {"type": "Property", "value": value}
+            parsed.static[name] = {**raw, "value": value}
     return parsed
 
 

@@ -19,9 +19,15 @@ from dimos.sensors.ngsild.query import attrs_param, render, visible_device, visi
 from dimos.sensors.ngsild.writes import entities_write, entity_attrs_write, write_target
 
 
+def _simplified(ctx: Ctx) -> bool:
+    """``options=keyValues`` (or ``simplified``) on a write: the body is in the simplified form."""
+    return bool(options_param(ctx.request) & {"keyValues", "simplified"})
+
+
 def entities_post(ctx: Ctx) -> HttpResponse:
     ctx.require_scope(CredentialScope.MANAGE_DEVICES)
-    parsed = convert.parse_entity(read_body(ctx.request))
+    body = read_body(ctx.request)
+    parsed = convert.parse_entity(convert.from_key_values(body) if _simplified(ctx) else body)
     outcome = entities_write(
         municipality=ctx.municipality, entities=[parsed], mode="create", credential=ctx.credential
     )
@@ -103,6 +109,8 @@ def _batch(ctx: Ctx, mode: str) -> HttpResponse:
         raise NgsiError("BadRequestData", "The body must be a non-empty JSON array of entities.")
     if len(body) > MAX_BATCH:
         raise NgsiError("BadRequestData", f"A batch may hold at most {MAX_BATCH} entities; got {len(body)}.")
+    if _simplified(ctx):
+        body = [convert.from_key_values(raw) for raw in body]
     parsed, errors = [], []
     for raw in body:
         try:
@@ -131,7 +139,7 @@ def batch_create(ctx: Ctx) -> HttpResponse:
 
 
 def batch_upsert(ctx: Ctx) -> HttpResponse:
-    options = options_param(ctx.request)
+    options = options_param(ctx.request) - {"keyValues", "simplified"}
     if options - {"replace", "update"}:
         raise NgsiError("BadRequestData", "options must be 'replace' or 'update'.")
     if {"replace", "update"} <= options:

@@ -6,8 +6,11 @@ import json
 from collections.abc import Sequence
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 from dimos.core.badinput import bad_request_responder
+from dimos.sensors.ngsild.messages_el import TITLES_EL, greek_detail
 
 ERROR_BASE = "https://uri.etsi.org/ngsi-ld/errors/"
 TITLES = {
@@ -51,12 +54,20 @@ class NgsiError(Exception):
         self.detail = detail
         self.status = status or STATUS[name]
 
+    def language(self) -> str:
+        """The language of this error's body: the request's (Greek or English) when the detail
+        exists in it; else English, so that title and detail never mix languages."""
+        if (get_language() or "").startswith("el") and greek_detail(str(self.detail)) is not None:
+            return "el"
+        return "en"
+
     def body(self) -> dict[str, object]:
+        greek = self.language() == "el"
         return {
             "type": ERROR_BASE + self.name,
-            "title": TITLES.get(self.name, self.name),
+            "title": (TITLES_EL if greek else TITLES).get(self.name, self.name),
             "status": self.status,
-            "detail": self.detail,
+            "detail": greek_detail(str(self.detail)) if greek else str(self.detail),
         }
 
     def response(self) -> HttpResponse:
@@ -65,6 +76,8 @@ class NgsiError(Exception):
             status=self.status,
             content_type="application/json",
         )
+        response["Content-Language"] = self.language()
+        patch_vary_headers(response, ["Accept-Language"])
         if self.status == 401:
             response["WWW-Authenticate"] = 'Bearer realm="ngsi-ld"'
         return response
@@ -72,7 +85,7 @@ class NgsiError(Exception):
 
 def forbidden(scopes: Sequence[str], entity_id: str = "") -> NgsiError:
     """A scope failure (403): the credential is valid but may not do this."""
-    about = f" on {entity_id}" if entity_id else ""
+    about = f" on {entity_id}" if entity_id else ""  # (Greek: messages_el)
     return NgsiError(
         "Forbidden",
         f"The credential lacks the scope this operation needs{about} ({' or '.join(scopes)}).",

@@ -215,7 +215,7 @@ def _page_fast(
             total = cursor.fetchone()[0]
         if limit:
             cursor.execute(
-                f'SELECT d.ngsi_id, d.type_id, d.lat, d.lon, d.attrs, s."values", s.observed FROM "{device}" d '  # noqa: S608
+                f'SELECT d.ngsi_id, d.type_id, d.name, d.lat, d.lon, d.attrs, s."values", s.observed FROM "{device}" d '  # noqa: S608
                 f'LEFT JOIN "{state}" s ON s.device_id = d.id WHERE {condition} ORDER BY d.ngsi_id LIMIT %s OFFSET %s',
                 [*params, limit, offset],
             )
@@ -224,11 +224,12 @@ def _page_fast(
             if any(row[1] not in types for row in rows):
                 types = type_cache(refresh=True)["by_pk"]
             loads = json.loads
-            for ngsi_id, type_id, lat, lon, attrs, values, observed in rows:
+            for ngsi_id, type_id, name, lat, lon, attrs, values, observed in rows:
                 page.append(
                     SimpleNamespace(
                         ngsi_id=ngsi_id,
                         type=types[type_id],
+                        name=name,
                         lat=lat,
                         lon=lon,
                         attrs=loads(attrs) if isinstance(attrs, str) else attrs,

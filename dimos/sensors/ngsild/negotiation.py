@@ -12,6 +12,8 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 
 from dimos.core.badinput import JsonTooDeep, json_loads
@@ -169,6 +171,10 @@ def ngsi(
     @csrf_exempt
     @wraps(next(iter(methods.values())))
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        with translation.override(language_of(request)):
+            return _serve(request, kwargs)
+
+    def _serve(request: HttpRequest, kwargs: dict[str, Any]) -> HttpResponse:
         try:
             handler = methods.get(request.method or "")
             if handler is None:
@@ -187,6 +193,17 @@ def ngsi(
             return exc.response()
 
     return view
+
+
+def language_of(request: HttpRequest) -> str:
+    """Greek when the client's Accept-Language puts Greek before English; English otherwise,
+    also without the header (the standard's language: a client asks for Greek on purpose)."""
+    header = request.headers.get("Accept-Language", "")
+    for tag, _q in parse_accept_lang_header(header[:500]) if header else ():
+        primary = tag.split("-")[0].lower()
+        if primary in ("el", "en"):
+            return primary
+    return "en"
 
 
 def options_param(request: HttpRequest) -> set[str]:

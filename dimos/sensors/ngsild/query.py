@@ -199,6 +199,24 @@ def _attr_lookup(type_codes: set[str], name: str) -> str:
     return f"state__values__{name}" if measured else f"attrs__{name}__value"
 
 
+def _list_size(type_codes: set[str], name: str) -> int:
+    """For an array attribute of the models (an ``enumlist``, e.g. ParkingSpot ``category``), how
+    many items it may hold: NGSI-LD ``==`` on an array matches any of its items."""
+    specs = [schemas.TYPES[t] for t in (type_codes or schemas.TYPES) if t in schemas.TYPES]
+    return max(
+        (len(s.attrs[name].values) for s in specs if name in s.attrs and s.attrs[name].kind == "enumlist"),
+        default=0,
+    )
+
+
+def _equals(lookup: str, value: Any, size: int) -> Q:
+    """``lookup == value``; for an array, any item (by index: portable to SQLite and PostgreSQL)."""
+    match = Q(**{lookup: value})
+    for i in range(size):
+        match |= Q(**{f"{lookup}__{i}": value})
+    return match
+
+
 def q_filter(q: str, type_codes: set[str]) -> Q:
     if any(c in q for c in "|()"):
         raise NgsiError(
@@ -220,19 +238,20 @@ def q_filter(q: str, type_codes: set[str]) -> Q:
         if not re.fullmatch(r"[A-Za-z0-9_]+", name):
             raise NgsiError("BadRequestData", f"Invalid attribute in q: '{name}'.")
         lookup = _attr_lookup(type_codes, name)
+        size = _list_size(type_codes, name)
         if op == "==" and ".." in raw and not raw.startswith('"'):
             low, high = (_q_value(v) for v in raw.split("..", 1))
             result &= Q(**{f"{lookup}__gte": low, f"{lookup}__lte": high})
         elif op == "==" and "," in raw and not raw.startswith('"'):
             options = Q()
             for v in raw.split(","):
-                options |= Q(**{lookup: _q_value(v)})
+                options |= _equals(lookup, _q_value(v), size)
             result &= options
         elif op == "==":
-            result &= Q(**{lookup: _q_value(raw)})
+            result &= _equals(lookup, _q_value(raw), size)
         elif op == "!=":
             has = Q(state__values__has_key=name) if lookup.startswith("state") else Q(attrs__has_key=name)
-            result &= has & ~Q(**{lookup: _q_value(raw)})
+            result &= has & ~_equals(lookup, _q_value(raw), size)
         else:
             value = _q_value(raw)
             suffix = {">": "gt", "<": "lt", ">=": "gte", "<=": "lte"}[op]
