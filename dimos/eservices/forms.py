@@ -203,6 +203,17 @@ class TextForm(AccessibleForm):
     text = forms.CharField(label=_("Κείμενο"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
+class VoidForm(AccessibleForm):
+    """The reason for voiding a protocol entry, asked on its confirmation page."""
+
+    reason = forms.CharField(
+        label=_("Αιτιολογία ακύρωσης"),
+        max_length=300,
+        help_text=_("Καταχωρίζεται στο βιβλίο πρωτοκόλλου και στο αρχείο ελέγχου."),
+        error_messages={"required": _("Γράψτε την αιτιολογία της ακύρωσης.")},
+    )
+
+
 class AnswerForm(AccessibleForm):
     text = forms.CharField(
         label=_("Η απάντησή σας"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000

@@ -19,7 +19,7 @@ ACCESS = {
     "services:register": Access(read=CASEWORKERS, write=CASEWORKERS),
     "services:register_csv": Access(read=CASEWORKERS),
     "services:register_pdf": Access(read=CASEWORKERS),
-    "services:register_void": Access(write=HEADS),
+    "services:register_void": Access(read=HEADS, write=HEADS),
     "services-api:staff_applications": Access(read=CASEWORKERS),
     "services-api:staff_application": Access(read=CASEWORKERS),
     "services-api:staff_transition": Access(write=CASEWORKERS),
