@@ -203,6 +203,18 @@ class TextForm(AccessibleForm):
     text = forms.CharField(label=_("Κείμενο"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
+class ActionForm(AccessibleForm):
+    """What a clerk typed into one action of the case page, kept to show it again with the error.
+
+    Every field is optional here: the services decide what an action needs and name
+    the field at fault, which ``run_service`` attaches to it.
+    """
+
+    comment = forms.CharField(required=False, strip=False)
+    department = forms.CharField(required=False)
+    assignee = forms.CharField(required=False)
+
+
 class VoidForm(AccessibleForm):
     """The reason for voiding a protocol entry, asked on its confirmation page."""
 

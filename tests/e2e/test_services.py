@@ -103,7 +103,11 @@ def test_citizen_applies_clerk_approves_citizen_downloads_and_verifies(
     expect(clerk.get_by_text("Η κατάσταση της αίτησης άλλαξε.")).to_be_visible()
     _shot(clerk, "11-application")
     assert_accessible(clerk)
-    clerk.get_by_role("button", name="Έγκριση και έκδοση εγγράφου").click()
+    clerk.get_by_role("link", name="Έγκριση και έκδοση εγγράφου…").click()
+    expect(clerk.get_by_role("heading", name="Τι θα εκδοθεί")).to_be_visible()  # the confirmation page
+    _shot(clerk, "11b-issue-confirm")
+    assert_accessible(clerk)
+    clerk.get_by_role("button", name="Έγκριση και έκδοση", exact=True).click()
     expect(clerk.locator(".badge", has_text="Εκδόθηκε")).to_be_visible()
     _shot(clerk, "12-issued")
     assert_accessible(clerk)

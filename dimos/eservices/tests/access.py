@@ -13,6 +13,7 @@ ACCESS = {
     "services:staff_queue": Access(read=CASEWORKERS),
     "services:staff_application": Access(read=CASEWORKERS),
     "services:staff_application_action": Access(write=CASEWORKERS),
+    "services:staff_issue_confirm": Access(read=CASEWORKERS),
     "services:staff_attachment": Access(read=CASEWORKERS),
     "services:staff_document": Access(read=CASEWORKERS),
     "services:staff_document_revoke": Access(write=CASEWORKERS),
