@@ -155,7 +155,7 @@ def test_clerk_day_list_filters_and_cancel_form(
     expect(row).to_contain_text("Μαρία Παπαδοπούλου")
     look(page, "day-list")
     # «Ακύρωση…» opens a confirmation page from the keyboard; its reason field is labelled.
-    row.get_by_role("link", name=re.compile("^Ακύρωση…")).focus()
+    row.get_by_role("link", name=re.compile("^Ακύρωση ραντεβού…")).focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ακύρωση για λογαριασμό του πολίτη")
     look(page, "staff-cancel-confirm")
