@@ -213,6 +213,7 @@ class ActionForm(AccessibleForm):
     comment = forms.CharField(required=False, strip=False)
     department = forms.CharField(required=False)
     assignee = forms.CharField(required=False)
+    reason = forms.CharField(required=False, strip=False)  # revoking a document
 
 
 class VoidForm(AccessibleForm):

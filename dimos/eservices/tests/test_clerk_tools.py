@@ -127,3 +127,19 @@ def test_the_transfer_list_starts_blank_and_requires_a_choice(
     assert 'value="για έλεγχο"' in body
     submitted.refresh_from_db()
     assert submitted.department.name_el != "Δημοτική Αστυνομία"
+
+
+def test_a_revocation_without_reason_is_shown_at_its_field(alice_client: Any, submitted: Application) -> None:
+    _in_review(alice_client, submitted)
+    action = reverse("services:staff_application_action", args=[submitted.pk])
+    alice_client.post(action, {"action": "transition", "to_status": "approved", "confirmed": "1"})
+    document = submitted.documents.get()
+    refused = alice_client.post(
+        reverse("services:staff_document_revoke", args=[document.pk]), {"reason": " "}
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert f'id="reason-{document.pk}-error"' in page and "Η ανάκληση χρειάζεται αιτιολογία." in page
+    assert "<details open>" in page
+    document.refresh_from_db()
+    assert document.status == "valid"

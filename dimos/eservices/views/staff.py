@@ -213,6 +213,7 @@ def _application_page(
     *,
     form: ActionForm | None = None,
     failed: str = "",
+    failed_document: int | None = None,
 ) -> HttpResponse:
     """The case page; after a refused action, again with the error at its field and the input kept."""
     may_assign = has_capability(request.user, Capability.ESERVICES_ASSIGN)
@@ -244,6 +245,7 @@ def _application_page(
             "today": timezone.localdate(),
             "form": form,
             "failed": failed,
+            "failed_document": failed_document,
         },
         status=400 if failed else 200,
     )
@@ -422,6 +424,8 @@ def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     document = _staff_document(request, pk)
+    form = ActionForm(request.POST)
+    form.is_valid()
     revoked = run_service(
         lambda: services.document_revoke(
             document_id=pk,
@@ -429,8 +433,12 @@ def staff_document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             reason=request.POST.get("reason", ""),
         ),
-        request=request,
+        form=form,
     )
-    if revoked is not None:
-        messages.success(request, _("Το έγγραφο ανακλήθηκε."))
+    if revoked is None:  # refused: the case page again, the error at the reason of this document
+        _municipality, application = _staff_app(request, document.application_id)
+        return _application_page(
+            request, municipality, application, form=form, failed="revoke", failed_document=document.pk
+        )
+    messages.success(request, _("Το έγγραφο ανακλήθηκε."))
     return redirect("services:staff_application", pk=document.application_id)
