@@ -258,7 +258,7 @@ def run(*, quick: bool = False) -> Path:
             time_once(
                 lambda d=draft: staff.client.post(
                     f"/staff/services/applications/{d.pk}/action/",
-                    {"action": "transition", "to_status": "approved"},
+                    {"action": "transition", "to_status": "approved", "confirmed": "1"},
                 )
             )
         )

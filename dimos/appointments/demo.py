@@ -96,9 +96,89 @@ def _book_demo(municipality: Municipality, objects: dict[str, Any]) -> int:
     return made
 
 
+WALK_INS = [  # citizens at the town hall's desk today: (username, appointment type)
+    ("maria.papadopoulou", "dimotologio"),
+    ("nikos.georgiou", "vevaiosi-monimis-katoikias"),
+    ("eleni.dimitriou", "karta-stathmefsis"),
+]
+
+
+def walk_ins_today(
+    municipality: Municipality, objects: dict[str, Any], *, now: dt.datetime | None = None
+) -> int:
+    """Today's desk at the town hall: walk-ins recorded by the clerk, also in slots already past.
+
+    A demo started after opening hours (or late in the morning) would otherwise show an
+    empty day list, since bookings only take future slots. These go through the desk's
+    own service (``appointment_walk_in``), which keeps the slot counts true. Idempotent:
+    none for a citizen who already has an appointment today at the point. A closed day
+    (weekend, holiday, closure) gets none: the desk is «Κλειστά».
+    """
+    from dimos.appointments.selectors import free_slots, local_tz
+    from dimos.appointments.services import appointment_walk_in
+    from dimos.core.capabilities import Capability, has_capability
+
+    now = now or timezone.now()
+    tz = local_tz()
+    today = timezone.localtime(now, tz).date()
+    User = get_user_model()
+    clerk = next(
+        (
+            u
+            for u in User.objects.filter(municipality=municipality, is_active=True).exclude(role="")
+            if has_capability(u, Capability.APPOINTMENTS_DESK)
+        ),
+        None,
+    )
+    point = objects["points"].get("Δημαρχείο Σερρών")
+    if clerk is None or point is None:
+        return 0
+    day_start = dt.datetime.combine(today, dt.time(0), tzinfo=tz)
+    made = 0
+    for username, code in WALK_INS:
+        citizen = User.objects.filter(username=username).first()
+        appointment_type = objects["types"].get(code)
+        if citizen is None or appointment_type is None:
+            continue
+        if Appointment.objects.filter(
+            municipality=municipality,
+            citizen=citizen,
+            point=point,
+            starts_at__gte=day_start,
+            starts_at__lt=day_start + dt.timedelta(days=1),
+        ).exists():
+            continue
+        days = free_slots(
+            municipality=municipality,
+            point=point,
+            appointment_type=appointment_type,
+            start=today,
+            days=1,
+            now=day_start - dt.timedelta(minutes=point.notice_minutes),
+        )
+        slots = days[0].slots if days else []
+        if not slots:
+            continue
+        slot = slots[min(made * 3, len(slots) - 1)]  # spread over the day: morning to noon
+        try:
+            appointment_walk_in(
+                municipality=municipality,
+                actor=clerk,
+                citizen=citizen,
+                point=point,
+                appointment_type=appointment_type,
+                starts_at=slot.starts_at,
+                now=now,
+            )
+        except ApplicationError:
+            continue
+        made += 1
+    return made
+
+
 def seed(ctx: Any) -> None:
     objects = _with_closure(ctx.serres)  # the points come from the core demo's kits
-    made = _book_demo(ctx.serres, objects)
+    made = _book_demo(ctx.serres, objects) + walk_ins_today(ctx.serres, objects)
     ctx.say(
         "Ραντεβού: /appointments/ (πολίτες), /staff/appointments/ (λίστα ημέρας, π.χ. clerk.serres)"
         + (f" · {made} νέα ραντεβού επίδειξης" if made else "")

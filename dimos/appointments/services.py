@@ -152,6 +152,7 @@ def _check_bookable(
     point: ServicePoint,
     appointment_type: AppointmentType,
     starts_at: dt.datetime,
+    now: dt.datetime | None = None,
 ) -> None:
     if point.municipality_id != municipality.pk or appointment_type.municipality_id != municipality.pk:
         raise ValidationFailed(_("Το σημείο ή το είδος ραντεβού δεν ανήκει σε αυτόν τον δήμο."))
@@ -160,7 +161,11 @@ def _check_bookable(
     if timezone.is_naive(starts_at):
         raise ValidationFailed(_("Η ώρα πρέπει να δίνεται με ζώνη ώρας."), field="starts_at")
     if not slot_is_offered(
-        municipality=municipality, point=point, appointment_type=appointment_type, starts_at=starts_at
+        municipality=municipality,
+        point=point,
+        appointment_type=appointment_type,
+        starts_at=starts_at,
+        now=now,
     ):
         raise ValidationFailed(
             _("Η ώρα που επιλέξατε δεν είναι διαθέσιμη για κράτηση. Διαλέξτε μια ώρα από τη λίστα."),
@@ -266,6 +271,66 @@ def appointment_book(
     )
     _schedule_reminder(appointment)
     return appointment
+
+
+@transaction.atomic
+def appointment_walk_in(
+    *,
+    municipality: Municipality,
+    actor: Any,
+    citizen: Any,
+    point: ServicePoint,
+    appointment_type: AppointmentType,
+    starts_at: dt.datetime,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """The desk records a citizen who came without booking, at a slot of today's schedule.
+
+    Unlike a booking, the slot may already have begun (the citizen is at the counter
+    or was served earlier today), but it must be today's, on the schedule and free:
+    the walk-in takes its room like any booking, so the day list stays true.
+    """
+    if not has_capability(actor, Capability.APPOINTMENTS_DESK) or actor.municipality_id != municipality.pk:
+        raise PermissionDenied(_("Δεν έχετε δικαίωμα καταχώρισης ραντεβού στο γκισέ."))
+    now = now or timezone.now()
+    tz = local_tz()
+    if timezone.is_naive(starts_at):
+        raise ValidationFailed(_("Η ώρα πρέπει να δίνεται με ζώνη ώρας."), field="starts_at")
+    today = timezone.localtime(now, tz).date()
+    if timezone.localtime(starts_at, tz).date() != today:
+        raise ValidationFailed(_("Στο γκισέ καταχωρίζονται μόνο ραντεβού της ημέρας."), field="starts_at")
+    day_start = dt.datetime.combine(today, dt.time(0), tzinfo=tz)  # every slot of today counts
+    _check_bookable(
+        municipality=municipality,
+        point=point,
+        appointment_type=appointment_type,
+        starts_at=starts_at,
+        now=day_start - dt.timedelta(minutes=point.notice_minutes),
+    )
+    ends_at = starts_at + dt.timedelta(minutes=appointment_type.duration_minutes)
+    _check_citizen_free(municipality=municipality, citizen=citizen, starts_at=starts_at, ends_at=ends_at)
+    counter_id = _reserve(
+        municipality=municipality, point=point, appointment_type=appointment_type, starts_at=starts_at
+    )
+    appointment = Appointment.objects.create(
+        municipality=municipality,
+        reference=_new_reference(municipality),
+        point=point,
+        counter_id=counter_id,
+        type=appointment_type,
+        citizen=citizen,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    _history(appointment, actor=actor, from_status="", comment=_("Χωρίς ραντεβού, στο γκισέ."))
+    audit_record(
+        action="appointments.walk_in",
+        actor=actor,
+        obj=appointment,
+        municipality=municipality,
+        new={"starts_at": str(starts_at)},
+    )
+    return appointment  # the citizen is at the desk: no confirmation e-mail, no reminder
 
 
 def _check_citizen_free(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("appointments/point/<int:point_pk>/type/<int:type_pk>/", views.slots, name="slots"),
     path("appointments/point/<int:point_pk>/type/<int:type_pk>/confirm/", views.confirm, name="confirm"),
     path("appointments/manage/<str:token>/", views.manage, name="manage"),
+    path("appointments/manage/<str:token>/cancel/", views.cancel, name="cancel"),
     path("appointments/manage/<str:token>/reschedule/", views.reschedule, name="reschedule"),
     path("staff/appointments/", views.day_list, name="day_list"),
     path("staff/appointments/print/", views.day_print, name="day_print"),

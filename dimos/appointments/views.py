@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dimos.appointments import links, selectors, services
 from dimos.appointments.constants import AppointmentStatus
@@ -214,8 +214,21 @@ def _from_token(request: HttpRequest, token: str) -> Appointment | HttpResponse:
         return render(request, "appointments/link_error.html", {"message": exc.message}, status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def manage(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _from_token(request, token)
+    if isinstance(appointment, HttpResponse):
+        return appointment
+    return render(
+        request,
+        "appointments/manage.html",
+        {"appointment": appointment, "token": token, "badges": STATUS_BADGE},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """The citizen cancels: a confirmation page with the appointment; the POST cancels."""
     appointment = _from_token(request, token)
     if isinstance(appointment, HttpResponse):
         return appointment
@@ -230,9 +243,11 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         if cancelled is not None:
             messages.success(request, _("Το ραντεβού ακυρώθηκε. Η ώρα διατίθεται πλέον σε άλλους πολίτες."))
         return redirect("appointments:manage", token=token)
+    if not appointment.is_live:
+        return redirect("appointments:manage", token=token)
     return render(
         request,
-        "appointments/manage.html",
+        "appointments/cancel.html",
         {"appointment": appointment, "token": token, "badges": STATUS_BADGE},
     )
 
@@ -361,31 +376,42 @@ def day_print(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(capability=Capability.APPOINTMENTS_DESK)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The clerk cancels on the citizen's behalf (e.g. the point must close); the reason is mailed."""
+    """The clerk cancels on the citizen's behalf (e.g. the point must close); the reason is mailed.
+
+    The GET is the confirmation page (the appointment, the reason asked at its field);
+    only its POST cancels.
+    """
     municipality = require_municipality(request)
-    appointment = tenant_get_or_404(Appointment, municipality, pk=pk)
-    form = StaffCancelForm(request.POST)
-    if form.is_valid():
+    appointment = tenant_get_or_404(
+        Appointment.objects.select_related("point", "type", "counter", "citizen"), municipality, pk=pk
+    )
+    back = _back_to_day(request, appointment)
+    form = StaffCancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         cancelled = run_service(
             lambda: services.appointment_cancel(
                 appointment=appointment, actor=request.user, comment=form.cleaned_data["reason"]
             ),
-            request=request,
+            form=form,
         )
         if cancelled is not None:
             messages.success(
                 request,
                 _("Το ραντεβού {ref} ακυρώθηκε και ο πολίτης ενημερώθηκε.").format(ref=appointment.reference),
             )
-    else:
-        messages.error(request, form.errors["reason"][0])
-    return redirect(_back_to_day(request, appointment))
+            return redirect(back)
+    return render(
+        request,
+        "appointments/staff/cancel.html",
+        {"appointment": appointment, "form": form, "back": back, "badges": STATUS_BADGE},
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 def _back_to_day(request: HttpRequest, appointment: Appointment) -> str:
-    back = request.POST.get("next", "")
+    back = request.POST.get("next", "") or request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         local = timezone.localtime(appointment.starts_at)
         back = (

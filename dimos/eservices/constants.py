@@ -59,6 +59,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Statuses whose deadline is running (overdue/due-soon lists); AWAITING_CITIZEN stops the clock.
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
+# Transitions that issue the document of a document service: irreversible, so asked on a confirmation page.
+ISSUING_STATUSES = (Status.APPROVED, Status.ISSUED)
 ACTIVE_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.AWAITING_CITIZEN, Status.APPROVED)
 DUE_SOON_WORKING_DAYS = 3
 FORWARD_WITHIN_WORKING_DAYS = 3  # ν. 2690/1999 art. 4: forward to the competent office within 3 days

@@ -203,6 +203,30 @@ class TextForm(AccessibleForm):
     text = forms.CharField(label=_("Κείμενο"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
+class ActionForm(AccessibleForm):
+    """What a clerk typed into one action of the case page, kept to show it again with the error.
+
+    Every field is optional here: the services decide what an action needs and name
+    the field at fault, which ``run_service`` attaches to it.
+    """
+
+    comment = forms.CharField(required=False, strip=False)
+    department = forms.CharField(required=False)
+    assignee = forms.CharField(required=False)
+    reason = forms.CharField(required=False, strip=False)  # revoking a document
+
+
+class VoidForm(AccessibleForm):
+    """The reason for voiding a protocol entry, asked on its confirmation page."""
+
+    reason = forms.CharField(
+        label=_("Αιτιολογία ακύρωσης"),
+        max_length=300,
+        help_text=_("Καταχωρίζεται στο βιβλίο πρωτοκόλλου και στο αρχείο ελέγχου."),
+        error_messages={"required": _("Γράψτε την αιτιολογία της ακύρωσης.")},
+    )
+
+
 class AnswerForm(AccessibleForm):
     text = forms.CharField(
         label=_("Η απάντησή σας"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000

@@ -25,6 +25,11 @@ urlpatterns = [
         name="staff_application_action",
     ),
     path(
+        "staff/services/applications/<int:pk>/issue/",
+        views.staff_issue_confirm,
+        name="staff_issue_confirm",
+    ),
+    path(
         "staff/services/applications/<int:pk>/files/<int:attachment_pk>/",
         views.staff_attachment,
         name="staff_attachment",

@@ -10,6 +10,7 @@ to 320 CSS px (WCAG 1.4.10) without scrolling sideways.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,9 @@ def test_citizen_pages_in_greek_and_english(
     look(page, "detail")
     page.goto(f"{base}/appointments/manage/{token}/")
     look(page, "manage")
+    page.get_by_role("link", name="Ακύρωση ραντεβού…").click()
+    expect(page.get_by_role("button", name="Ναι, ακύρωση του ραντεβού")).to_be_visible()
+    look(page, "cancel-confirm")
     page.goto(f"{base}/appointments/manage/{token[:-4]}abcd/")
     expect(page.get_by_role("alert")).to_contain_text("Ο σύνδεσμος δεν είναι έγκυρος")
     look(page, "link-error")
@@ -150,11 +154,14 @@ def test_clerk_day_list_filters_and_cancel_form(
     row = page.get_by_role("row").filter(has_text=booked.appointment.reference)
     expect(row).to_contain_text("Μαρία Παπαδοπούλου")
     look(page, "day-list")
-    # The cancel form opens from the keyboard (a <details>), its reason field is labelled.
-    row.get_by_text("Ακύρωση για λογαριασμό του πολίτη").focus()
+    # «Ακύρωση…» opens a confirmation page from the keyboard; its reason field is labelled.
+    row.get_by_role("link", name=re.compile("^Ακύρωση ραντεβού…")).focus()
     page.keyboard.press("Enter")
-    expect(row.get_by_label("Αιτία ακύρωσης")).to_be_visible()
-    assert_accessible(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ακύρωση για λογαριασμό του πολίτη")
+    look(page, "staff-cancel-confirm")
+    page.get_by_role("button", name="Ακύρωση και ενημέρωση πολίτη").click()
+    expect(page.get_by_label("Αιτία ακύρωσης")).to_have_attribute("aria-invalid", "true")
+    look(page, "staff-cancel-error")
     # A bad date in the filters is announced and tied to the field.
     page.goto(f"{base}/staff/appointments/?point={booked.point.pk}&date=31-31-2026")
     expect(page.get_by_role("alert")).to_contain_text("Ημερομηνία")

@@ -67,7 +67,9 @@ def test_citizen_applies_clerk_approves_citizen_downloads_and_verifies(
     _shot(page, "02-service")
     assert_accessible(page)
     page.get_by_role("button", name="Υποβολή αίτησης").click()
-    expect(page.get_by_label("ΑΦΜ")).to_have_value("090000045")
+    # From TaxisNet: read as text with its source, not as an input (issue 13).
+    expect(page.get_by_role("group", name="ΑΦΜ")).to_contain_text("090000045")
+    expect(page.get_by_role("group", name="ΑΦΜ")).to_contain_text("από το TaxisNet")
     assert_accessible(page)
     page.get_by_label("Πατρώνυμο").fill("Γεώργιος")
     page.get_by_label("Διεύθυνση κατοικίας").fill("Μεραρχίας 12, 621 23 Σέρρες")
@@ -103,7 +105,11 @@ def test_citizen_applies_clerk_approves_citizen_downloads_and_verifies(
     expect(clerk.get_by_text("Η κατάσταση της αίτησης άλλαξε.")).to_be_visible()
     _shot(clerk, "11-application")
     assert_accessible(clerk)
-    clerk.get_by_role("button", name="Έγκριση και έκδοση εγγράφου").click()
+    clerk.get_by_role("link", name="Έγκριση και έκδοση εγγράφου…").click()
+    expect(clerk.get_by_role("heading", name="Τι θα εκδοθεί")).to_be_visible()  # the confirmation page
+    _shot(clerk, "11b-issue-confirm")
+    assert_accessible(clerk)
+    clerk.get_by_role("button", name="Έγκριση και έκδοση", exact=True).click()
     expect(clerk.locator(".badge", has_text="Εκδόθηκε")).to_be_visible()
     _shot(clerk, "12-issued")
     assert_accessible(clerk)

@@ -273,9 +273,9 @@ def test_clerk_queue_case_pages_and_register(
         assert_accessible(page)
     page.goto(f"{base}/staff/services/applications/{waiting.pk}/")
     look(page, "case-awaiting")
-    # Rejecting without the reason the citizen must read is refused with a message.
+    # Rejecting without the reason the citizen must read is refused, with the error at the field.
     page.get_by_role("button", name="Απόρριψη").click()
-    expect(page.locator(".messages .message-error")).to_be_visible()
+    expect(page.get_by_label("Σχόλιο / αιτιολογία")).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".badge", has_text="Αναμένονται στοιχεία από τον πολίτη")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{base}/staff/services/applications/{app.pk}/")

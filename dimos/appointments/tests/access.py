@@ -11,7 +11,7 @@ ACCESS = {
     "appointments:day_list": Access(read=CASEWORKERS),
     "appointments:day_print": Access(read=CASEWORKERS),
     "appointments:mark": Access(write=CASEWORKERS),
-    "appointments:staff_cancel": Access(write=CASEWORKERS),
+    "appointments:staff_cancel": Access(read=CASEWORKERS, write=CASEWORKERS),
     "appointments-api:api_day_list": Access(read=CASEWORKERS),
     "appointments-api:api_mark": Access(write=CASEWORKERS),
 }

@@ -73,7 +73,7 @@ def test_a_cancellation_through_the_link_frees_the_time_on_the_next_request(
         starts_at=at(setup.day, 9),
     )
     assert ">09:00</a>" not in _slots_page(citizen_client, setup)
-    anon_client.post(reverse("appointments:manage", kwargs={"token": links.manage_token(appointment)}))
+    anon_client.post(reverse("appointments:cancel", kwargs={"token": links.manage_token(appointment)}))
     assert ">09:00</a>" in _slots_page(citizen_client, setup)
 
 

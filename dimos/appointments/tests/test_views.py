@@ -126,7 +126,14 @@ def test_the_signed_link_cancels_without_signing_in(anon_client, serres, setup, 
     page = anon_client.get(url)
     assert page.status_code == 200 and appointment.reference in page.content.decode()
     assert citizen.last_name not in page.content.decode()
-    response = anon_client.post(url, follow=True)
+    cancel_url = reverse("appointments:cancel", kwargs={"token": links.manage_token(appointment)})
+    assert f'href="{cancel_url}"' in page.content.decode()
+    assert anon_client.post(url).status_code == 405  # the manage page itself changes nothing
+    confirm = anon_client.get(cancel_url).content.decode()  # a confirmation page with the summary
+    assert appointment.reference in confirm and "Η ακύρωση δεν αναιρείται." in confirm
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    response = anon_client.post(cancel_url, follow=True)
     assert "ακυρώθηκε" in response.content.decode()
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED
@@ -141,7 +148,7 @@ def test_a_forged_link_gets_a_clear_greek_error(anon_client, serres, setup, citi
         response = anon_client.get(reverse("appointments:manage", kwargs={"token": bad}))
         assert response.status_code == 400
         assert "Ο σύνδεσμος δεν είναι έγκυρος" in response.content.decode()
-        response = anon_client.post(reverse("appointments:manage", kwargs={"token": bad}))
+        response = anon_client.post(reverse("appointments:cancel", kwargs={"token": bad}))
         assert response.status_code == 400
     # A correctly signed token for another appointment's id with the wrong reference.
     wrong = signing.dumps({"a": appointment.pk, "r": "ZZZZZZ"}, salt=links.MANAGE_LINK_SALT)
@@ -222,8 +229,12 @@ def test_the_clerk_cancels_for_the_citizen_with_a_reason(alice_client, serres, s
 
     appointment = _booked(serres, setup, citizen)
     url = reverse("appointments:staff_cancel", kwargs={"pk": appointment.pk})
-    response = alice_client.post(url, {"reason": ""}, follow=True)
-    assert "Γράψτε την αιτία" in response.content.decode()
+    confirm = alice_client.get(url).content.decode()  # the confirmation page: who, when, the reason asked
+    assert appointment.reference in confirm and citizen.last_name in confirm and 'name="reason"' in confirm
+    response = alice_client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_reason_error"' in body and "Γράψτε την αιτία" in body
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED
     alice_client.post(url, {"reason": "Διακοπή ρεύματος στο κτίριο"})

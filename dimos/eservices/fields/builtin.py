@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -70,11 +71,27 @@ class NumberField(FieldKind):
 
 @register_field_type
 class DateField(FieldKind):
+    """A date; ``"past_only": true`` refuses dates after today (e.g. «Κατοικώ εκεί από»)."""
+
     code = "date"
     label = _("Ημερομηνία")
+    options = frozenset({"past_only"})
+
+    def definition_errors(self, spec: Spec) -> list[str]:
+        if "past_only" in spec and not isinstance(spec["past_only"], bool):
+            return [gettext("«past_only» είναι true ή false.")]
+        return []
 
     def form_field(self, spec: Spec, *, required: bool, context: FieldContext, **common: Any) -> forms.Field:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=required, **common)
+        attrs = {"type": "date"}
+        validators = []
+        if spec.get("past_only"):
+            today = timezone.localdate()
+            attrs["max"] = today.isoformat()  # the browser's picker stops at today; the server decides
+            validators.append(_not_after_today)
+        return forms.DateField(
+            widget=forms.DateInput(attrs=attrs), required=required, validators=validators, **common
+        )
 
     def display(self, spec: Spec, value: Any) -> str:
         try:
@@ -84,6 +101,16 @@ class DateField(FieldKind):
 
     def json_schema(self, spec: Spec) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
+
+
+def _not_after_today(value: dt.date) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise forms.ValidationError(
+            gettext("Η ημερομηνία δεν μπορεί να είναι μετά τη σημερινή (%(today)s).")
+            % {"today": today.strftime("%d/%m/%Y")},
+            code="future_date",
+        )
 
 
 def choice_labels(spec: Spec) -> list[tuple[str, str]]:

@@ -23,21 +23,30 @@ def cases(ctx: Any) -> list[IsolationCase]:
         username="iso.citizen", first_name="Ζωή", last_name=MARKER, email="iso@example.org"
     )
     service = catalogue["monimi-katoikia"]
-    app = services.application_start(municipality=serres, service=service, citizen=citizen)
-    services.application_save_draft(
-        application_id=app.pk,
-        municipality=serres,
-        citizen=citizen,
-        values={
-            "father_name": "Π",
-            "afm": "090000045",
-            "address": {"text": "Οδός 1", "lat": None, "lon": None},
-            "since": "2020-01-01",
-            "purpose": "any",
-        },
-        files={"proof": [("proof.pdf", b"%PDF-1.4 iso", "application/pdf")]},
+
+    def submitted() -> Any:
+        app = services.application_start(municipality=serres, service=service, citizen=citizen)
+        services.application_save_draft(
+            application_id=app.pk,
+            municipality=serres,
+            citizen=citizen,
+            values={
+                "father_name": "Π",
+                "afm": "090000045",
+                "address": {"text": "Οδός 1", "lat": None, "lon": None},
+                "since": "2020-01-01",
+                "purpose": "any",
+            },
+            files={"proof": [("proof.pdf", b"%PDF-1.4 iso", "application/pdf")]},
+        )
+        services.application_submit(application_id=app.pk, municipality=serres, citizen=citizen)
+        return app
+
+    app = submitted()
+    in_review = submitted()  # the approve-and-issue confirmation page needs an application it may issue
+    services.application_transition(
+        application_id=in_review.pk, municipality=serres, actor=ctx.alice, to_status=Status.IN_REVIEW
     )
-    services.application_submit(application_id=app.pk, municipality=serres, citizen=citizen)
     services.application_transition(
         application_id=app.pk, municipality=serres, actor=ctx.alice, to_status=Status.IN_REVIEW
     )
@@ -54,6 +63,7 @@ def cases(ctx: Any) -> list[IsolationCase]:
     return [
         IsolationCase("services:staff_queue", query="?department=all&view=all", marker=MARKER),
         IsolationCase("services:staff_application", {"pk": app.pk}, marker=MARKER),
+        IsolationCase("services:staff_issue_confirm", {"pk": in_review.pk}, marker=MARKER),
         IsolationCase(
             "services:staff_application_action",
             {"pk": app.pk},

@@ -77,7 +77,7 @@ def test_each_kit_service_end_to_end(slug: str, catalogue: Any, citizen: Any, se
     staff = client_for(handler, SERRES_HOST)
     action = reverse("services:staff_application_action", args=[app.pk])
     staff.post(action, {"action": "transition", "to_status": "in_review"})
-    staff.post(action, {"action": "transition", "to_status": "approved"})
+    staff.post(action, {"action": "transition", "to_status": "approved", "confirmed": "1"})
     app.refresh_from_db()
     if service.outcome == Outcome.DOCUMENT:
         assert app.status == Status.ISSUED

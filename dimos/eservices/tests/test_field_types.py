@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import timezone
 
 from dimos.eservices.fields import (
     FieldContext,
@@ -89,12 +91,47 @@ def test_a_required_empty_answer_is_refused_for_every_type(serres: Any, citizen:
         {"name": "a", "type": "colour", "label_el": "x"},
         {"name": "a", "type": "text", "label_el": "x", "choices": [["a", "A"]]},  # another type's option
         {"name": "a", "type": "multichoice", "label_el": "x", "choices": [["only-a-value"]]},
+        {"name": "a", "type": "date", "label_el": "x", "past_only": "yes"},
     ],
 )
 def test_an_unknown_type_or_option_is_refused(serres: Any, spec: dict[str, Any]) -> None:
     assert form_definition_errors([spec])
     with pytest.raises(ValidationError):
         _service(serres, [spec]).full_clean()
+
+
+def test_a_past_only_date_refuses_a_future_date_at_its_field(serres: Any, citizen: Any) -> None:
+    """«Κατοικώ εκεί από» accepted 2030: with ``past_only`` a future date is a Greek field error."""
+    spec = {
+        "name": "since",
+        "type": "date",
+        "label_el": "Κατοικώ εκεί από",
+        "required": True,
+        "past_only": True,
+    }
+    assert form_definition_errors([spec]) == []
+    service = _service(serres, [spec])
+    today = timezone.localdate()
+    future = _post(service, {"since": (today + dt.timedelta(days=1)).isoformat()}, citizen)
+    assert not future.is_valid()
+    assert "δεν μπορεί να είναι μετά τη σημερινή" in future.errors["since"][0]
+    assert 'max="' + today.isoformat() + '"' in str(future["since"])
+    for past in ("2015-03-01", today.isoformat()):
+        assert _post(service, {"since": past}, citizen).is_valid()
+    # Without the option a future date is an ordinary answer (e.g. the start of a permit).
+    plain = _service(serres, [{**spec, "past_only": False}])
+    assert _post(plain, {"since": (today + dt.timedelta(days=400)).isoformat()}, citizen).is_valid()
+
+
+def test_the_residence_kit_asks_a_past_since_date() -> None:
+    import json
+    from pathlib import Path
+
+    import dimos.core
+
+    kit = json.loads((Path(dimos.core.__file__).parent / "kits" / "eservices.json").read_text("utf-8"))
+    since = [q for s in kit["eservices"] for q in s.get("form", []) if q["name"] == "since"]
+    assert since and all(q.get("past_only") is True for q in since)
 
 
 @pytest.fixture

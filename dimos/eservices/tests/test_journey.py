@@ -67,6 +67,9 @@ def test_full_journey_draft_attach_review_submit_receipt(
     edit = reverse("services:application_edit", args=[app.pk])
     page = citizen_client.get(edit).content.decode()
     assert "090000045" in page  # ΑΦΜ prefilled from the verified identity (and locked)
+    # Locked identity answers read as text with their source, never as inputs that look editable.
+    assert 'name="afm"' not in page and 'name="full_name"' not in page
+    assert page.count("από το TaxisNet, δεν αλλάζει εδώ") == 2 and 'name="father_name"' in page
     # Draft save keeps partial data, no required-field errors.
     response = citizen_client.post(edit, {"save": "1", "father_name": "Γεώργιος"})
     assert response.status_code == 302

@@ -52,7 +52,7 @@ def test_approval_issues_a_verifiable_pdf(
     alice_client: Any, citizen_client: Any, anon_client: Any, submitted: Application
 ) -> None:
     _act(alice_client, submitted, action="transition", to_status="in_review")
-    _act(alice_client, submitted, action="transition", to_status="approved")
+    _act(alice_client, submitted, action="transition", to_status="approved", confirmed="1")
     submitted.refresh_from_db()
     assert submitted.status == Status.ISSUED
     document = IssuedDocument.objects.get(application=submitted)
@@ -92,7 +92,7 @@ def test_revocation_and_supersession_show_on_the_verification_page(
     alice_client: Any, anon_client: Any, submitted: Application
 ) -> None:
     _act(alice_client, submitted, action="transition", to_status="in_review")
-    _act(alice_client, submitted, action="transition", to_status="approved")
+    _act(alice_client, submitted, action="transition", to_status="approved", confirmed="1")
     first = IssuedDocument.objects.get(application=submitted)
     _act(alice_client, submitted, action="reissue")
     first.refresh_from_db()

@@ -23,6 +23,7 @@ from dimos.eservices.views.staff import (
     staff_attachment,
     staff_document,
     staff_document_revoke,
+    staff_issue_confirm,
     staff_queue,
 )
 from dimos.eservices.views.verify import rate_limited, verify_document, verify_lookup
@@ -49,6 +50,7 @@ __all__ = [
     "staff_attachment",
     "staff_document",
     "staff_document_revoke",
+    "staff_issue_confirm",
     "staff_queue",
     "verify_document",
     "verify_lookup",

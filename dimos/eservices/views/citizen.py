@@ -103,6 +103,8 @@ def _edit_rows(
         rows.append(
             {
                 "field": form[name],
+                # From TaxisNet and not to be changed: shown as text, not as an input that looks editable.
+                "locked": name in form.locked,
                 "companions": [form[companion] for companion in kind.companion_names(name)],
                 "template": kind.edit_template,
                 "files": files.get(name, []),

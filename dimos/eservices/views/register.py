@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dimos.core.capabilities import Capability, has_capability
 from dimos.core.csv_export import Column, csv_response
@@ -21,8 +21,8 @@ from dimos.core.forms import run_service
 from dimos.core.i18n import choice_labels
 from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.eservices import selectors, services
-from dimos.eservices.constants import Direction
-from dimos.eservices.forms import RangeForm
+from dimos.eservices.constants import ACTIVE_STATUSES, Direction
+from dimos.eservices.forms import RangeForm, VoidForm
 from dimos.eservices.models import ProtocolEntry
 from dimos.eservices.pdfs import register_pdf
 
@@ -129,18 +129,39 @@ def register_pdf_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(capability=Capability.REGISTER_READ)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def register_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void one entry: a confirmation page with the entry, the reason and a warning; the POST voids."""
     municipality = require_municipality(request)
-    tenant_get_or_404(ProtocolEntry, municipality, pk=pk)  # another municipality's entry: 404 first
+    entry = tenant_get_or_404(  # another municipality's entry: 404 first
+        ProtocolEntry.objects.select_related("application__service"), municipality, pk=pk
+    )
     if not has_capability(request.user, Capability.REGISTER_VOID):
         raise PermissionDenied(NOT_ALLOWED)
-    entry = run_service(
-        lambda: services.protocol_void(
-            entry_id=pk, municipality=municipality, actor=request.user, reason=request.POST.get("reason", "")
-        ),
-        request=request,
+    query = request.POST.get("query", "") if request.method == "POST" else request.GET.urlencode()
+    back = reverse("services:register") + (f"?{query}" if query else "")
+    form = VoidForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        voided = run_service(
+            lambda: services.protocol_void(
+                entry_id=pk, municipality=municipality, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            form=form,
+        )
+        if voided is not None:
+            messages.success(request, _("Η εγγραφή %(n)s ακυρώθηκε.") % {"n": voided.label})
+            return HttpResponseRedirect(back)
+    application = getattr(entry, "application", None)
+    return render(
+        request,
+        "services/staff/register_void.html",
+        {
+            "entry": entry,
+            "form": form,
+            "query": query,
+            "back": back,
+            "application": application,
+            "application_open": application is not None and application.status in ACTIVE_STATUSES,
+        },
+        status=400 if form.is_bound and form.errors else 200,
     )
-    if entry is not None:
-        messages.success(request, _("Η εγγραφή %(n)s ακυρώθηκε.") % {"n": entry.label})
-    return HttpResponseRedirect(reverse("services:register") + "?" + request.POST.get("query", ""))

@@ -27,8 +27,8 @@ from dimos.core.services import audit_record
 from dimos.core.tenancy import NOT_ALLOWED, require_municipality, staff_required, tenant_get_or_404
 from dimos.core.workdays import add_working_days
 from dimos.eservices import selectors, services
-from dimos.eservices.constants import OPEN_STATUSES, QUEUE_VIEWS_LABELS, Status
-from dimos.eservices.forms import TextForm
+from dimos.eservices.constants import ISSUING_STATUSES, OPEN_STATUSES, QUEUE_VIEWS_LABELS, Outcome, Status
+from dimos.eservices.forms import ActionForm, TextForm
 from dimos.eservices.models import IssuedDocument
 from dimos.eservices.views.common import answers, base_url, deadline_text, file_response
 
@@ -206,11 +206,16 @@ def _staff_app(request: HttpRequest, pk: int) -> tuple[Any, Any]:
     return municipality, application
 
 
-@staff_required(capability=Capability.ESERVICES_HANDLE)
-@require_GET
-def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality, application = _staff_app(request, pk)
-    services.citizen_contact_read(application=application, actor=request.user)
+def _application_page(
+    request: HttpRequest,
+    municipality: Any,
+    application: Any,
+    *,
+    form: ActionForm | None = None,
+    failed: str = "",
+    failed_document: int | None = None,
+) -> HttpResponse:
+    """The case page; after a refused action, again with the error at its field and the input kept."""
     may_assign = has_capability(request.user, Capability.ESERVICES_ASSIGN)
     forward_by = (
         add_working_days(
@@ -229,6 +234,7 @@ def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": application.attachments.all(),
             "documents": selectors.documents_for_application(application),
             "transitions": [Status(s) for s in services.allowed_transitions(application)],
+            "issuing": ISSUING_STATUSES if application.service.outcome == Outcome.DOCUMENT else (),
             "departments": Department.objects.filter(municipality=municipality)
             .exclude(pk=application.department_id)
             .order_by("name_el"),
@@ -237,9 +243,20 @@ def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline_text": deadline_text(application),
             "forward_by": forward_by,
             "today": timezone.localdate(),
-            "error": request.GET.get("error", ""),
+            "form": form,
+            "failed": failed,
+            "failed_document": failed_document,
         },
+        status=400 if failed else 200,
     )
+
+
+@staff_required(capability=Capability.ESERVICES_HANDLE)
+@require_GET
+def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality, application = _staff_app(request, pk)
+    services.citizen_contact_read(application=application, actor=request.user)
+    return _application_page(request, municipality, application)
 
 
 def _transition(request: HttpRequest, municipality: Any, pk: int) -> str:
@@ -290,7 +307,7 @@ def _assign(request: HttpRequest, municipality: Any, pk: int) -> str:
 
 def _forward(request: HttpRequest, municipality: Any, pk: int) -> str:
     raw = request.POST.get("department", "")
-    department = Department.objects.filter(municipality=municipality, pk=_pk(raw)).first()
+    department = Department.objects.filter(municipality=municipality, pk=_pk(raw)).first() if raw else None
     if department is None:
         raise ValidationFailed(_("Επιλέξτε υπηρεσία του δήμου."), field="department")
     services.application_forward(
@@ -323,22 +340,54 @@ _ACTIONS: dict[str, Callable[[HttpRequest, Any, int], str]] = {
 @staff_required(capability=Capability.ESERVICES_HANDLE)
 @require_POST
 def staff_application_action(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality, _application = _staff_app(request, pk)
-    if request.POST.get("action") == "assign" and not has_capability(
-        request.user, Capability.ESERVICES_ASSIGN
-    ):
+    municipality, application = _staff_app(request, pk)
+    name = request.POST.get("action", "")
+    if name == "assign" and not has_capability(request.user, Capability.ESERVICES_ASSIGN):
         raise PermissionDenied(NOT_ALLOWED)
-    action = _ACTIONS.get(request.POST.get("action", ""))
+    action = _ACTIONS.get(name)
     if action is None:
         messages.error(request, _("Άγνωστη ενέργεια."))
-    else:
-        done = run_service(lambda: action(request, municipality, pk), request=request)
-        if done is not None:
-            messages.success(request, done)
-            moved = selectors.application_get_for_staff(municipality=municipality, pk=pk)
-            if moved is not None and not may_handle_application(request.user, moved.department_id):
-                return redirect("services:staff_queue")  # forwarded out of my departments
+        return redirect("services:staff_application", pk=pk)
+    if (
+        name == "transition"
+        and request.POST.get("to_status") in ISSUING_STATUSES
+        and application.service.outcome == Outcome.DOCUMENT
+        and request.POST.get("confirmed") != "1"
+    ):  # issuing is irreversible: only from the confirmation page, which shows what will be issued
+        return redirect("services:staff_issue_confirm", pk=pk)
+    form = ActionForm(request.POST)
+    form.is_valid()  # every field optional: the services judge; this only holds what was typed
+    done = run_service(lambda: action(request, municipality, pk), form=form)
+    if done is None:  # refused: the page again, the error at its field, the input kept
+        application.refresh_from_db()
+        return _application_page(request, municipality, application, form=form, failed=name)
+    messages.success(request, done)
+    moved = selectors.application_get_for_staff(municipality=municipality, pk=pk)
+    if moved is not None and not may_handle_application(request.user, moved.department_id):
+        return redirect("services:staff_queue")  # forwarded out of my departments
     return redirect("services:staff_application", pk=pk)
+
+
+@staff_required(capability=Capability.ESERVICES_HANDLE)
+@require_GET
+def staff_issue_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page of approve-and-issue: what will be issued, to whom, under which service."""
+    _municipality, application = _staff_app(request, pk)
+    statuses = [s for s in services.allowed_transitions(application) if s in ISSUING_STATUSES]
+    if application.service.outcome != Outcome.DOCUMENT or not statuses:
+        messages.error(request, _("Η αίτηση δεν μπορεί να εγκριθεί με έκδοση εγγράφου στην κατάστασή της."))
+        return redirect("services:staff_application", pk=pk)
+    services.citizen_contact_read(application=application, actor=request.user)
+    return render(
+        request,
+        "services/staff/issue_confirm.html",
+        {
+            "application": application,
+            "summary": answers(application),
+            "to_status": statuses[0],
+            "document_title": application.service.document_title or application.service.title,
+        },
+    )
 
 
 @staff_required(capability=Capability.ESERVICES_HANDLE)
@@ -375,6 +424,8 @@ def staff_document(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = require_municipality(request)
     document = _staff_document(request, pk)
+    form = ActionForm(request.POST)
+    form.is_valid()
     revoked = run_service(
         lambda: services.document_revoke(
             document_id=pk,
@@ -382,8 +433,12 @@ def staff_document_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             reason=request.POST.get("reason", ""),
         ),
-        request=request,
+        form=form,
     )
-    if revoked is not None:
-        messages.success(request, _("Το έγγραφο ανακλήθηκε."))
+    if revoked is None:  # refused: the case page again, the error at the reason of this document
+        _municipality, application = _staff_app(request, document.application_id)
+        return _application_page(
+            request, municipality, application, form=form, failed="revoke", failed_document=document.pk
+        )
+    messages.success(request, _("Το έγγραφο ανακλήθηκε."))
     return redirect("services:staff_application", pk=document.application_id)
