@@ -37,6 +37,7 @@ AUDIT_ACTIONS: dict[str, Any] = {
     "appointments.reschedule": _("Αλλαγή ώρας ραντεβού"),
     "appointments.mark": _("Σήμανση ραντεβού"),
     "appointments.day_list_viewed": _("Προβολή ημερήσιας λίστας ραντεβού"),
+    "appointments.walk_in": _("Ραντεβού χωρίς κράτηση στο γκισέ"),
     # Reports
     "reports.created": _("Νέα αναφορά"),
     "reports.email_confirmed": _("Επιβεβαίωση e-mail αναφοράς"),

@@ -15,8 +15,6 @@ No colour carries meaning alone: each bar has its value written above it.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from itertools import count
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 _ids = count(1)
 
@@ -117,10 +116,11 @@ def bar_chart(chart: Chart, *, width: int = 640, height: int = 240) -> SafeStrin
 
 
 def chart_csv(chart: Chart) -> str:
-    """The chart's data as CSV (UTF-8, a header row, values as plain numbers for re-use)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([chart.label_heading or "label", chart.value_heading or "value"])
-    for label, value in zip(chart.labels, chart.values, strict=True):
-        writer.writerow([label, "" if value is None else value])
-    return out.getvalue()
+    """The chart's data as CSV through the one CSV helper (BOM, the language's separator, labels)."""
+    from dimos.core.csv_export import Column, csv_lines
+
+    columns = [
+        Column("label", chart.label_heading or _("Κατηγορία")),
+        Column("value", chart.value_heading or _("Τιμή")),
+    ]
+    return "".join(csv_lines(columns, zip(chart.labels, chart.values, strict=True)))

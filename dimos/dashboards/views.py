@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from dimos.core.capabilities import Capability, has_capability
 from dimos.core.charts import Chart, bar_chart, chart_csv
+from dimos.core.csv_export import Column, csv_response
 from dimos.core.tenancy import require_municipality, staff_required
 from dimos.dashboards import selectors
 from dimos.dashboards.presentation import kpi_cards
@@ -137,31 +136,25 @@ def region(request: HttpRequest) -> HttpResponse:
 
 
 def _region_csv(rows: list[Any], period: selectors.Period) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "municipality",
-            "population",
-            "applications",
-            "applications_per_1000",
-            "reports",
-            "reports_per_1000",
-            "reports_resolved_share",
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                row.slug,
-                row.population or "",
-                row.applications,
-                row.applications_per_1000 or "",
-                row.reports,
-                row.reports_per_1000 or "",
-                row.resolved_share if row.resolved_share is not None else "",
-            ]
+    columns = [
+        Column("municipality", _("Δήμος")),
+        Column("population", _("Πληθυσμός")),
+        Column("applications", _("Αιτήσεις")),
+        Column("applications_per_1000", _("Αιτήσεις ανά 1.000 κατοίκους")),
+        Column("reports", _("Αναφορές")),
+        Column("reports_per_1000", _("Αναφορές ανά 1.000 κατοίκους")),
+        Column("reports_resolved_share", _("Ποσοστό επιλυμένων αναφορών")),
+    ]
+    values = (
+        (
+            row.name,
+            row.population,
+            row.applications,
+            row.applications_per_1000,
+            row.reports,
+            row.reports_per_1000,
+            row.resolved_share,
         )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="region-{period.first}-{period.last}.csv"'
-    return response
+        for row in rows
+    )
+    return csv_response(f"region-{period.first}-{period.last}.csv", columns, values)

@@ -148,6 +148,9 @@ def _public_pages(serres: Municipality) -> tuple[dict[str, str], dict[str, str]]
         "appointments:manage": reverse(
             "appointments:manage", kwargs={"token": links.manage_token(appointment)}
         ),
+        "appointments:cancel": reverse(
+            "appointments:cancel", kwargs={"token": links.manage_token(appointment)}
+        ),
         "sensors:parking": reverse("sensors:parking"),
         "sensors:air_quality": reverse("sensors:air_quality"),
         "sensors:air_quality_station": reverse("sensors:air_quality_station", kwargs={"code": station.code}),

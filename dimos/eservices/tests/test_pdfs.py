@@ -20,7 +20,8 @@ from dimos.eservices.models import Application, IssuedDocument
 def _issue(alice_client: Any, app: Application) -> IssuedDocument:
     url = reverse("services:staff_application_action", args=[app.pk])
     alice_client.post(url, {"action": "transition", "to_status": "in_review"})
-    alice_client.post(url, {"action": "transition", "to_status": "approved"})
+    # Approving a document service issues it: the clerk confirms on the summary page first.
+    alice_client.post(url, {"action": "transition", "to_status": "approved", "confirmed": "1"})
     app.refresh_from_db()
     assert app.status == Status.ISSUED
     return IssuedDocument.objects.get(application=app)

@@ -102,7 +102,11 @@ def _queue_rows(applications: list[dict[str, Any]], *, today: date, soon: date) 
         rows.append(
             QueueRow(
                 url=detail(a["pk"]),
-                protocol=f"{a['protocol__number']}/{a['protocol__year']}" if a["protocol__number"] else "",
+                protocol=(
+                    f"{a['protocol__number']}/{a['protocol__year']}"
+                    if a["protocol__number"]
+                    else _("Αίτηση %(pk)s") % {"pk": a["pk"]}  # a link must have a name
+                ),
                 service=bilingual(a["service__title_el"], a["service__title_en"]),
                 citizen=_full_name(a["citizen__first_name"], a["citizen__last_name"]),
                 status=labels.get(a["status"], a["status"]),
