@@ -38,6 +38,7 @@ def cases(ctx: Any) -> list[IsolationCase]:
         IsolationCase("appointments:day_list", marker="Ισολατίδης", query=query),
         IsolationCase("appointments:day_print", marker="Ισολατίδης", query=query),
         IsolationCase("appointments:mark", {"pk": appointment.pk}, method="POST", data={"status": "served"}),
+        IsolationCase("appointments:staff_cancel", {"pk": appointment.pk}),  # the confirmation page
         IsolationCase(
             "appointments:staff_cancel", {"pk": appointment.pk}, method="POST", data={"reason": "κλειστά"}
         ),

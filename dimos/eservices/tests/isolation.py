@@ -83,6 +83,7 @@ def cases(ctx: Any) -> list[IsolationCase]:
         ),
         IsolationCase("services:register_csv", query=span, marker=SUBJECT),
         IsolationCase("services:register_pdf", query=span),
+        IsolationCase("services:register_void", {"pk": entry.pk}),  # the confirmation page
         IsolationCase("services:register_void", {"pk": entry.pk}, method="POST", data={"reason": "x"}),
         IsolationCase("services-api:staff_applications", query="?view=all", marker="monimi-katoikia"),
         IsolationCase("services-api:staff_application", {"pk": app.pk}, marker=MARKER),
