@@ -25,6 +25,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from dimos.core.csv_export import Column, csv_lines
+
 _ids = count(1)
 
 
@@ -117,8 +119,6 @@ def bar_chart(chart: Chart, *, width: int = 640, height: int = 240) -> SafeStrin
 
 def chart_csv(chart: Chart) -> str:
     """The chart's data as CSV through the one CSV helper (BOM, the language's separator, labels)."""
-    from dimos.core.csv_export import Column, csv_lines
-
     columns = [
         Column("label", chart.label_heading or _("Κατηγορία")),
         Column("value", chart.value_heading or _("Τιμή")),
